@@ -1,0 +1,44 @@
+# Each target creates/refreshes the local venv and installs what it needs.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+JOBS   ?= 2
+
+.PHONY: demo test test-dist bench install-test install-examples install-bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade pip
+
+$(VENV)/.examples-stamp: pyproject.toml | $(PY)
+	$(PIP) install -e '.[examples]'
+	touch $@
+
+$(VENV)/.test-stamp: pyproject.toml | $(PY)
+	$(PIP) install -e '.[test,examples]'
+	touch $@
+
+$(VENV)/.bench-stamp: pyproject.toml | $(PY)
+	$(PIP) install -e '.[bench,examples]'
+	touch $@
+
+install-examples: $(VENV)/.examples-stamp
+install-test: $(VENV)/.test-stamp
+install-bench: $(VENV)/.bench-stamp
+
+## make demo: train the GAN and the RNN with short defaults; pictures land in runs/
+demo: install-examples
+	$(PY) examples/gan.py
+	$(PY) examples/rnn.py
+
+## make test: every test, including the differential tier against real TensorFlow
+test: install-test
+	$(PY) -m pytest -q -n $(JOBS) --dist loadfile
+
+## make bench: benchmarks against hand-written JAX, Haiku, Flax and TF1 -> benchmarks/RESULTS.md
+bench: install-bench
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache

@@ -1,0 +1,353 @@
+"""The Graph: the one frame object that holds everything a trace mutates.
+
+A TF1 program mutates a default graph: its name stack and used names, its
+collections, its variable store and its variable-scope stack. minitf keeps all
+of that in one `Graph` object. Outside any transform there is a process-wide
+default graph holding eagerly created variables (so tutorial code runs at top
+level); every `transform` call traces in a fresh Graph, so names never depend
+on what ran before. As in TF, the graph's name stack and variable-scope stack
+are per thread, and the stack of default graphs is per thread.
+
+What differs between eager use, `init` and `apply` is only where a newly
+registered variable's value comes from: that policy is the graph's `source`
+(see `_sources.py`).
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import TYPE_CHECKING, Any, Iterator
+
+import jax
+
+from minitf import _naming
+from minitf._sources import EagerSource, ValueSource
+
+if TYPE_CHECKING:
+    from minitf._scopes import VariableScope
+    from minitf._variables import Variable
+
+
+class GraphKeys:
+    """Standard collection names, as in `tf.GraphKeys`."""
+
+    GLOBAL_VARIABLES = "variables"
+    LOCAL_VARIABLES = "local_variables"
+    MODEL_VARIABLES = "model_variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    UPDATE_OPS = "update_ops"
+    LOSSES = "losses"
+    SUMMARIES = "summaries"
+    GLOBAL_STEP = "global_step"
+    VARIABLES = GLOBAL_VARIABLES
+
+
+class _ThreadState(threading.local):
+    """Per-thread, per-graph state: TF keeps exactly these thread-local."""
+
+    def __init__(self) -> None:
+        from minitf._scopes import VariableScope
+
+        self.name_stack = ""
+        self.current_scope: VariableScope = VariableScope(False)
+        self.scope_counts: dict[str, int] = {}
+
+
+class Graph:
+    """A TF1 graph: names, collections, variable store and scopes of one trace."""
+
+    def __init__(self, source: ValueSource | None = None, seed: int | None = None) -> None:
+        self._names = _naming.NameRegistry()
+        self._thread = _ThreadState()
+        self._collections: dict[str, list[Any]] = {}
+        # get_variable's store: full name -> Variable (TF's _VariableStore._vars).
+        self._store: dict[str, "Variable"] = {}
+        # Every variable of this graph by its op name (checkpoint / params key).
+        self.variables_by_name: dict[str, "Variable"] = {}
+        self.source: ValueSource = source if source is not None else EagerSource()
+        self.seed = seed
+        self._lock = threading.RLock()
+        # Values assigned to variables during this trace, by op name.
+        self.updates: dict[str, Any] = {}
+        # The key an initializer called TF-style draws from (set while creating).
+        self.init_key: jax.Array | None = None
+        # The JAX trace this graph may create variables in (others would leak tracers).
+        self.trace = _current_trace()
+        self._rng_counter = 0
+
+    # -- names ---------------------------------------------------------------
+    def unique_name(self, name: str, mark_as_used: bool = True) -> str:
+        """TF's Graph.unique_name: `name` under the current name stack, made unique."""
+        full = _naming.join(self._thread.name_stack, name)
+        with self._lock:
+            return self._names.unique_name(full, mark_as_used)
+
+    def get_name_scope(self) -> str:
+        return self._thread.name_stack
+
+    @contextlib.contextmanager
+    def name_scope(self, name: str | None) -> Iterator[str]:
+        """TF's Graph.name_scope: validate, uniquify (or re-enter 'a/b/'), push."""
+        if name:
+            _naming.validate_scope_name(name, at_root=not self._thread.name_stack)
+        old = self._thread.name_stack
+        if not name:
+            new, returned = "", ""
+        elif name[-1] == "/":
+            new, returned = _naming.strip_scope_slash(name), name
+        else:
+            new = self.unique_name(name)
+            returned = new + "/"
+        self._thread.name_stack = new
+        try:
+            with _jax_name_stack(old, new):
+                yield returned
+        finally:
+            self._thread.name_stack = old
+
+    # -- variable scopes -------------------------------------------------------
+    @property
+    def current_scope(self) -> "VariableScope":
+        return self._thread.current_scope
+
+    @current_scope.setter
+    def current_scope(self, scope: "VariableScope") -> None:
+        self._thread.current_scope = scope
+
+    @property
+    def scope_counts(self) -> dict[str, int]:
+        return self._thread.scope_counts
+
+    @scope_counts.setter
+    def scope_counts(self, counts: dict[str, int]) -> None:
+        self._thread.scope_counts = counts
+
+    def open_variable_scope(self, scope_name: str) -> None:
+        counts = self._thread.scope_counts
+        counts[scope_name] = counts.get(scope_name, 0) + 1
+
+    def close_variable_subscopes(self, scope_name: str) -> None:
+        prefix = scope_name + "/"
+        counts = self._thread.scope_counts
+        for key in counts:
+            if key.startswith(prefix):
+                counts[key] = 0
+
+    # -- collections -----------------------------------------------------------
+    def add_to_collection(self, name: str, value: Any) -> None:
+        with self._lock:
+            self._collections.setdefault(name, []).append(value)
+
+    def add_to_collections(self, names: Any, value: Any) -> None:
+        names = (names,) if isinstance(names, str) else set(names)
+        for name in names:
+            self.add_to_collection(name, value)
+
+    def get_collection_ref(self, name: str) -> list[Any]:
+        with self._lock:
+            return self._collections.setdefault(name, [])
+
+    def get_collection(self, name: str, scope: str | None = None) -> list[Any]:
+        """Items of a collection; `scope` filters by `re.match` on item names, as TF."""
+        import re
+
+        with self._lock:
+            items = list(self._collections.get(name, ()))
+        if scope is None:
+            return items
+        regex = re.compile(scope)
+        return [item for item in items if hasattr(item, "name") and regex.match(item.name)]
+
+    def get_all_collection_keys(self) -> list[str]:
+        return [k for k, v in self._collections.items() if v]
+
+    def clear_collection(self, name: str) -> None:
+        self._collections.pop(name, None)
+
+    # -- variables ---------------------------------------------------------------
+    def check_creation_allowed(self, name: str) -> None:
+        """Refuse to create a variable inside a raw JAX transformation (it would leak)."""
+        if not self.source.creates or self.trace is None:
+            return
+        current = _current_trace()
+        if self.is_eager:
+            inside = type(current).__name__ != "EvalTrace"
+        else:
+            inside = current is not self.trace
+        if current is not None and inside:
+            raise RuntimeError(
+                f"Variable {name!r} would be created inside a raw JAX transformation "
+                f"(jax.lax.scan, jax.vmap, jax.checkpoint, jax.jit, ...) while "
+                f"{'init' if not self.is_eager else 'running eagerly'}: its value would be "
+                "a tracer of that inner transformation and leak out. Use minitf's lifted "
+                "versions (minitf.scan, minitf.vmap, minitf.remat, minitf.cond), which "
+                "create variables outside the transformation, or create the variables "
+                "before entering it (e.g. call the layer once first).")
+
+    @property
+    def is_eager(self) -> bool:
+        return isinstance(self.source, EagerSource)
+
+    def next_init_key(self) -> jax.Array:
+        """Key for an initializer called TF-style: the creating variable's, else a fresh one."""
+        if self.init_key is not None:
+            return self.init_key
+        return self.next_rng_key()
+
+    def next_rng_key(self) -> jax.Array:
+        """A fresh key from this trace's rng (dropout, tf.random_*); error if none."""
+        base = self.source.rng_key()
+        if base is None:
+            raise ValueError(
+                "This computation needs randomness (dropout, tf.random_*, a random "
+                "initializer called directly) but no rng was given: pass rng= to "
+                "apply(...), e.g. model.apply(params, x, rng=jax.random.PRNGKey(0)).")
+        self._rng_counter += 1
+        return jax.random.fold_in(base, self._rng_counter)
+
+    @property
+    def store(self) -> dict[str, "Variable"]:
+        return self._store
+
+    def as_default(self) -> contextlib.AbstractContextManager["Graph"]:
+        return _default_graph_stack.push(self)
+
+    # -- state snapshots (for lifted control flow) -------------------------------
+    def snapshot_naming(self) -> tuple:
+        """Everything a re-trace of the same code would otherwise see changed."""
+        return (
+            self._names.copy(),
+            dict(self._thread.scope_counts),
+            dict(self._store),
+            dict(self.variables_by_name),
+            {k: list(v) for k, v in self._collections.items()},
+        )
+
+    def restore_naming(self, snapshot: tuple) -> None:
+        names, counts, store, by_name, collections = snapshot
+        self._names = names
+        self._thread.scope_counts = counts
+        self._store = store
+        self.variables_by_name = by_name
+        self._collections = collections
+
+
+def _current_trace() -> Any:
+    try:
+        from jax._src import core
+
+        return core.trace_ctx.trace
+    except (ImportError, AttributeError):  # pragma: no cover - JAX internals moved
+        return None
+
+
+@contextlib.contextmanager
+def _jax_name_stack(old: str, new: str) -> Iterator[None]:
+    """Mirror TF's name stack into JAX's, so jaxprs and HLO carry TF scope paths.
+
+    Nested scopes push only the suffix (keeping JAX's own transform entries);
+    absolute jumps (re-entering 'a/', resetting to root) replace the stack.
+    """
+    from jax._src import source_info_util
+
+    if old and new.startswith(old + "/"):
+        with jax.named_scope(new[len(old) + 1:]):
+            yield
+    elif not old and new:
+        with jax.named_scope(new):
+            yield
+    elif new == old:
+        yield
+    else:
+        with source_info_util.reset_name_stack():
+            if new:
+                with jax.named_scope(new):
+                    yield
+            else:
+                yield
+
+
+class _DefaultGraphStack(threading.local):
+    """A per-thread stack of default graphs over one process-wide default."""
+
+    def __init__(self) -> None:
+        self.stack: list[Graph] = []
+
+    @contextlib.contextmanager
+    def push(self, graph: Graph) -> Iterator[Graph]:
+        self.stack.append(graph)
+        try:
+            yield graph
+        finally:
+            if self.stack and self.stack[-1] is graph:
+                self.stack.pop()
+            else:  # pragma: no cover - mirrors TF's nesting check
+                raise AssertionError("Nesting violated for default graph stack.")
+
+    def get(self) -> Graph:
+        if self.stack:
+            return self.stack[-1]
+        return _global_default()
+
+
+_global_lock = threading.Lock()
+_global_graph: list[Graph] = []
+
+
+def _global_default() -> Graph:
+    with _global_lock:
+        if not _global_graph:
+            _global_graph.append(Graph())
+        return _global_graph[0]
+
+
+_default_graph_stack = _DefaultGraphStack()
+
+
+def get_default_graph() -> Graph:
+    """The innermost graph made default on this thread, else the global one."""
+    return _default_graph_stack.get()
+
+
+def reset_default_graph() -> None:
+    """Replace the global default graph with a fresh one (TF's rules apply)."""
+    if _default_graph_stack.stack:
+        raise AssertionError(
+            "Do not use tf.reset_default_graph() to clear nested graphs. If you "
+            "need a cleared graph, exit the nesting and create a new graph.")
+    with _global_lock:
+        _global_graph[:] = [Graph()]
+
+
+def get_collection(key: str, scope: str | None = None) -> list[Any]:
+    return get_default_graph().get_collection(key, scope)
+
+
+def get_collection_ref(key: str) -> list[Any]:
+    return get_default_graph().get_collection_ref(key)
+
+
+def add_to_collection(name: str, value: Any) -> None:
+    get_default_graph().add_to_collection(name, value)
+
+
+def add_to_collections(names: Any, value: Any) -> None:
+    get_default_graph().add_to_collections(names, value)
+
+
+def global_variables(scope: str | None = None) -> list["Variable"]:
+    return get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
+
+
+def trainable_variables(scope: str | None = None) -> list["Variable"]:
+    return get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
+
+
+def local_variables(scope: str | None = None) -> list["Variable"]:
+    return get_collection(GraphKeys.LOCAL_VARIABLES, scope)
+
+
+def get_name_scope() -> str:
+    return get_default_graph().get_name_scope()

@@ -1,0 +1,179 @@
+"""Where a newly registered variable's value comes from.
+
+The variable store decides *whether* a variable is created or reused, exactly
+as TF1 does; a `ValueSource` decides only what value a new entry gets:
+
+* `EagerSource` computes it at once (the default graph, tutorial code);
+* `InitSource` records what to create and hands out a placeholder, so `init`
+  can sample every variable afterwards in a few batched calls;
+* `ApplySource` takes it from the user's params dict;
+* `ReplaySource` serves values created by an earlier probe trace (lifted
+  control flow), falling back to the outer source.
+"""
+from __future__ import annotations
+
+import dataclasses
+import zlib
+from typing import Any, Callable, Mapping
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from minitf import _naming
+
+
+def name_key(base_key: jax.Array, name: str) -> jax.Array:
+    """The rng key of variable `name`: a pure function of the base key and the name."""
+    return jax.random.fold_in(base_key, name_hash(name))
+
+
+def name_hash(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8")) & 0x7FFFFFFF
+
+
+@dataclasses.dataclass(frozen=True)
+class InitSpec:
+    """How to make a new variable's initial value.
+
+    `sampler` (an `Initializer`) is a pure function of (key, shape, dtype) and
+    can be batched with others of the same configuration; otherwise `thunk`
+    computes the value inside the current trace.
+    """
+
+    name: str
+    shape: tuple[int, ...]
+    dtype: Any
+    sampler: Any = None
+    thunk: Callable[[], Any] | None = None
+
+
+class ValueSource:
+    """Policy for the value of a variable the store registers for the first time."""
+
+    creates = True  # whether the source invents values (init/eager) or reads them
+
+    def value_for(self, graph: Any, spec: InitSpec) -> Any:
+        raise NotImplementedError
+
+    def rng_key(self) -> jax.Array | None:
+        """The key random ops (dropout, tf.random_normal) draw from, if any."""
+        return None
+
+
+def _compute(graph: Any, spec: InitSpec, key: jax.Array) -> Any:
+    if spec.sampler is not None:
+        return spec.sampler.sample(key, spec.shape, spec.dtype)
+    previous = graph.init_key
+    graph.init_key = key
+    try:
+        return spec.thunk()
+    finally:
+        graph.init_key = previous
+
+
+class EagerSource(ValueSource):
+    """Compute initial values immediately (the process-wide default graph)."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self._base = jax.random.PRNGKey(seed)
+        self._counter = 0
+
+    def set_seed(self, seed: int) -> None:
+        self._base = jax.random.PRNGKey(seed)
+
+    def value_for(self, graph: Any, spec: InitSpec) -> Any:
+        return _compute(graph, spec, name_key(self._base, spec.name))
+
+    def rng_key(self) -> jax.Array:
+        self._counter += 1
+        return jax.random.fold_in(jax.random.fold_in(self._base, 0x5EED), self._counter)
+
+
+class InitSource(ValueSource):
+    """Record every new variable; sampled ones get a placeholder until `init` ends."""
+
+    def __init__(self, rng: jax.Array | None) -> None:
+        self.rng = rng
+        self.specs: dict[str, InitSpec] = {}
+        self.computed: dict[str, Any] = {}
+
+    def value_for(self, graph: Any, spec: InitSpec) -> Any:
+        self.specs[spec.name] = spec
+        if spec.sampler is not None:
+            return Placeholder(spec.shape, spec.dtype)
+        value = _compute(graph, spec, name_key(self.rng, spec.name))
+        self.computed[spec.name] = value
+        return value
+
+    def rng_key(self) -> jax.Array | None:
+        return self.rng
+
+
+class Placeholder:
+    """A stand-in value for a not-yet-sampled variable during init's discovery trace."""
+
+    __slots__ = ("shape", "dtype")
+
+    def __init__(self, shape: tuple[int, ...], dtype: Any) -> None:
+        self.shape, self.dtype = shape, dtype
+
+    def materialize(self) -> jax.Array:
+        return jnp.zeros(self.shape, self.dtype)
+
+
+class ApplySource(ValueSource):
+    """Read values from a params dict; remember which names were used."""
+
+    creates = False
+
+    def __init__(self, params: Mapping[str, Any], rng: jax.Array | None) -> None:
+        self.params = params
+        self.rng = rng
+        self.used: set[str] = set()
+
+    def value_for(self, graph: Any, spec: InitSpec) -> Any:
+        try:
+            value = self.params[spec.name]
+        except KeyError:
+            raise KeyError(
+                f"Parameter {spec.name!r} is missing from the params passed to "
+                f"apply.{_naming.did_you_mean(spec.name, self.params)} Pass the "
+                "params returned by init (or restored from a checkpoint) for this "
+                "model.") from None
+        shape = tuple(np.shape(value))
+        if shape != tuple(spec.shape):
+            raise ValueError(
+                f"Parameter {spec.name!r} has shape {shape} in the params passed "
+                f"to apply, but the model asks for shape {tuple(spec.shape)}.")
+        self.used.add(spec.name)
+        return value
+
+    def rng_key(self) -> jax.Array | None:
+        return self.rng
+
+    def check_all_used(self) -> None:
+        unexpected = sorted(set(self.params) - self.used)
+        if unexpected:
+            hint = _naming.did_you_mean(unexpected[0], self.used)
+            raise ValueError(
+                f"apply got parameters the model never asked for: {unexpected}."
+                f"{hint} Remove them, or select this model's params with "
+                "minitf.params_in_scope(...).")
+
+
+class ReplaySource(ValueSource):
+    """Serve values a probe trace created, then fall back to the outer source."""
+
+    def __init__(self, created: Mapping[str, Any], outer: ValueSource) -> None:
+        self.created = created
+        self.outer = outer
+        self.creates = outer.creates
+
+    def value_for(self, graph: Any, spec: InitSpec) -> Any:
+        if spec.name in self.created:
+            return self.created[spec.name]
+        return self.outer.value_for(graph, spec)
+
+    def rng_key(self) -> jax.Array | None:
+        return self.outer.rng_key()

@@ -1,0 +1,212 @@
+"""`transform`: a TF1-style model function becomes pure `init` and `apply`.
+
+Each call traces the function in a fresh Graph, so names never depend on what
+ran before. `init` and `apply` differ only in the graph's value source:
+
+* `init(rng, *args)` runs the function abstractly (`jax.eval_shape`, no device
+  work) to discover every variable, then samples all variables that share an
+  initializer configuration, shape and dtype in one batched call. Each
+  variable's key is `fold_in(rng, hash(name))`, so adding a variable never
+  changes the others. Variables whose initial value is computed (tf.Variable(x),
+  constant-tensor initializers) are computed afterwards in one jitted call.
+* `apply(params, *args, rng=None)` reads every variable from `params` and is an
+  ordinary traceable function: compose it with jit, grad and vmap.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+from typing import Any, Callable, Mapping
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from minitf._graph import Graph, GraphKeys
+from minitf._sources import ApplySource, InitSource, ReplaySource, name_hash
+
+Params = dict[str, jax.Array]
+
+
+@dataclasses.dataclass(frozen=True)
+class VariableInfo:
+    """What the trace learned about one variable (checkpoint name is the dict key)."""
+
+    shape: tuple[int, ...]
+    dtype: Any
+    trainable: bool
+    collections: tuple[str, ...]
+
+
+def _variable_infos(graph: Graph) -> dict[str, VariableInfo]:
+    membership: dict[int, list[str]] = {}
+    for key in graph.get_all_collection_keys():
+        for item in graph.get_collection(key):
+            membership.setdefault(id(item), []).append(key)
+    return {
+        name: VariableInfo(tuple(var.shape), var.dtype, var.trainable,
+                           tuple(membership.get(id(var), ())))
+        for name, var in graph.variables_by_name.items()
+    }
+
+
+def _split_static(tree: Any) -> tuple[list[Any], Callable[[list[Any]], Any]]:
+    """Array leaves become traced inputs; everything else stays static Python."""
+    leaves, treedef = jax.tree_util.tree_flatten(tree)
+    is_array = [isinstance(x, (jax.Array, np.ndarray, np.generic)) for x in leaves]
+    dynamic = [x for x, a in zip(leaves, is_array) if a]
+
+    def rebuild(dyn: list[Any]) -> Any:
+        it = iter(dyn)
+        return jax.tree_util.tree_unflatten(
+            treedef, [next(it) if a else x for x, a in zip(leaves, is_array)])
+
+    return dynamic, rebuild
+
+
+def _as_key(rng: Any) -> jax.Array:
+    if isinstance(rng, int):
+        return jax.random.PRNGKey(rng)
+    return rng
+
+
+def _to_values(out: Any) -> Any:
+    """Variables returned by the model become their values."""
+    return jax.tree_util.tree_map(lambda x: x, out)
+
+
+@functools.lru_cache(maxsize=None)
+def _group_sampler(sampler: Any, shape: tuple[int, ...], dtype: Any, count: int) -> Callable:
+    """One compiled call sampling `count` same-configured variables from name hashes."""
+
+    def sample(rng: jax.Array, hashes: jax.Array) -> tuple[jax.Array, ...]:
+        keys = jax.vmap(lambda h: jax.random.fold_in(rng, h))(hashes)
+        values = jax.vmap(lambda k: sampler.sample(k, shape, dtype))(keys)
+        return tuple(values[i] for i in range(count))
+
+    return jax.jit(sample)
+
+
+class _SamplerKey:
+    """Hashable wrapper so equal initializer configurations share a compiled sampler."""
+
+    __slots__ = ("sampler", "key")
+
+    def __init__(self, sampler: Any) -> None:
+        self.sampler, self.key = sampler, sampler.batch_key()
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, _SamplerKey) and self.key == other.key
+
+    def sample(self, key: jax.Array, shape: tuple[int, ...], dtype: Any) -> jax.Array:
+        return self.sampler.sample(key, shape, dtype)
+
+
+def sample_specs(rng: jax.Array, specs: list[Any]) -> dict[str, jax.Array]:
+    """Sample every spec with a sampler, grouping equal configurations into one call."""
+    groups: dict[tuple, list[Any]] = {}
+    for spec in specs:
+        if spec.sampler is not None:
+            key = (_SamplerKey(spec.sampler), spec.shape, np.dtype(spec.dtype).name)
+            groups.setdefault(key, []).append(spec)
+    values: dict[str, jax.Array] = {}
+    for (sampler, shape, dtype), members in groups.items():
+        hashes = np.array([name_hash(s.name) for s in members], dtype=np.uint32)
+        outs = _group_sampler(sampler, shape, np.dtype(dtype), len(members))(rng, hashes)
+        values.update(zip((s.name for s in members), outs))
+    return values
+
+
+class Transformed:
+    """A model function as a pair of pure functions, `init` and `apply`."""
+
+    def __init__(self, fn: Callable[..., Any], check_unused_params: bool = True) -> None:
+        self.fn = fn
+        self.check_unused_params = check_unused_params
+        self.variables: dict[str, VariableInfo] = {}
+        functools.update_wrapper(self, fn, updated=())
+
+    def _run(self, source: Any, args: tuple, kwargs: dict) -> tuple[Any, Graph]:
+        graph = Graph(source)
+        with graph.as_default():
+            out = self.fn(*args, **kwargs)
+        self.variables = _variable_infos(graph)
+        return out, graph
+
+    def init(self, rng: Any, *args: Any, **kwargs: Any) -> Params:
+        """Create every variable the function uses; returns `{name: array}` in creation order."""
+        rng = _as_key(rng)
+        dynamic, rebuild = _split_static((args, kwargs))
+        source = InitSource(None)
+
+        def discover(rng_: jax.Array, dyn: list[Any]) -> None:
+            source.rng = rng_
+            call_args, call_kwargs = rebuild(dyn)
+            self._run(source, call_args, call_kwargs)
+
+        jax.eval_shape(discover, rng, dynamic)
+        specs = list(source.specs.values())
+        sampled = sample_specs(rng, specs)
+        computed_names = [s.name for s in specs if s.sampler is None]
+        computed: dict[str, jax.Array] = {}
+        if computed_names:
+            computed = self._compute_initial_values(rng, sampled, dynamic, rebuild, computed_names)
+        return {s.name: sampled[s.name] if s.sampler is not None else computed[s.name]
+                for s in specs}
+
+    def _compute_initial_values(self, rng: jax.Array, sampled: Params, dynamic: list[Any],
+                                rebuild: Callable, names: list[str]) -> Params:
+        """Values of non-sampled variables, computed in one jitted trace that sees the sampled ones."""
+
+        def compute(rng_: jax.Array, sampled_: Params, dyn: list[Any]) -> Params:
+            inner = InitSource(rng_)
+            call_args, call_kwargs = rebuild(dyn)
+            self._run(ReplaySource(sampled_, inner), call_args, call_kwargs)
+            return {name: inner.computed[name] for name in names}
+
+        return jax.jit(compute)(rng, sampled, dynamic)
+
+    def apply_with_updates(self, params: Mapping[str, Any], *args: Any, rng: Any = None,
+                           **kwargs: Any) -> tuple[Any, Params]:
+        """Run with `params`; also return `{name: new value}` for variables assigned."""
+        source = ApplySource(params, None if rng is None else _as_key(rng))
+        out, graph = self._run(source, args, kwargs)
+        if self.check_unused_params:
+            source.check_all_used()
+        return _to_values(out), dict(graph.updates)
+
+    def apply(self, params: Mapping[str, Any], *args: Any, rng: Any = None, **kwargs: Any) -> Any:
+        """Run the function with `params` (pure; jit/grad/vmap it freely)."""
+        return self.apply_with_updates(params, *args, rng=rng, **kwargs)[0]
+
+    # -- params helpers -------------------------------------------------------
+    def trainable_names(self) -> list[str]:
+        return [n for n, info in self.variables.items() if info.trainable]
+
+    def split_trainable(self, params: Mapping[str, Any]) -> tuple[Params, Params]:
+        """(trainable, non-trainable) by what the last trace recorded."""
+        trainable = set(self.trainable_names())
+        return ({k: v for k, v in params.items() if k in trainable},
+                {k: v for k, v in params.items() if k not in trainable})
+
+    def collection_names(self, key: str = GraphKeys.GLOBAL_VARIABLES) -> list[str]:
+        return [n for n, info in self.variables.items() if key in info.collections]
+
+
+def transform(fn: Callable[..., Any] | None = None, *, check_unused_params: bool = True) -> Any:
+    """Turn a TF1-style model function into pure `init` / `apply` functions.
+
+    >>> def model(x):
+    ...     with variable_scope("dense"):
+    ...         w = get_variable("w", [3, 2])
+    ...     return x @ w
+    >>> model = transform(model)
+    >>> sorted(model.init(0, jnp.ones((1, 3))))
+    ['dense/w']
+    """
+    if fn is None:
+        return functools.partial(transform, check_unused_params=check_unused_params)
+    return Transformed(fn, check_unused_params=check_unused_params)

@@ -1,0 +1,228 @@
+"""The variable handle: TF1's name and metadata around a JAX value.
+
+A `Variable` is what `get_variable` and `Variable(...)` return. It carries the
+TF1 identity (`name` "a/b/w:0", shape, dtype, trainable) and reads its value
+from the graph that owns it, so `x @ w + b` and `jnp.tanh(w)` just work. It is
+registered as a pytree whose only leaf is the current value: under `jit` it is
+nothing but the parameter array, at no run-time cost.
+"""
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from minitf._sources import Placeholder
+
+
+class TensorShape(tuple):
+    """A tuple of dims with TF1's `as_list()` and `ndims`, printed like TF (`(3,)`)."""
+
+    def as_list(self) -> list[int]:
+        return list(self)
+
+    @property
+    def ndims(self) -> int:
+        return len(self)
+
+    @property
+    def rank(self) -> int:
+        return len(self)
+
+    def is_fully_defined(self) -> bool:
+        return all(d is not None for d in self)
+
+
+class _Op:
+    """Just enough of TF's `Operation` for `v.op.name`."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _user_frame() -> str:
+    """file:line of the innermost frame outside minitf (for 'defined at' hints)."""
+    for frame in reversed(traceback.extract_stack()[:-1]):
+        if "/minitf/" not in frame.filename.replace("\\", "/") or "/tests/" in frame.filename:
+            return f"{frame.filename}:{frame.lineno}"
+    return "<unknown>"
+
+
+@jax.tree_util.register_pytree_node_class
+class Variable:
+    """A TF1-style variable handle living in one Graph."""
+
+    __slots__ = ("_graph", "_op_name", "_shape", "_dtype", "trainable", "_value",
+                 "created_at", "__weakref__")
+
+    def __init__(self, graph: Any, op_name: str, shape: tuple[int, ...], dtype: Any,
+                 trainable: bool, value: Any) -> None:
+        self._graph = graph
+        self._op_name = op_name
+        self._shape = TensorShape(shape)
+        self._dtype = jnp.dtype(dtype)
+        self.trainable = trainable
+        self._value = value
+        self.created_at = _user_frame()
+
+    # -- identity ---------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._op_name + ":0"
+
+    @property
+    def op(self) -> _Op:
+        return _Op(self._op_name)
+
+    @property
+    def graph(self) -> Any:
+        return self._graph
+
+    @property
+    def shape(self) -> TensorShape:
+        return self._shape
+
+    def get_shape(self) -> TensorShape:
+        return self._shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self._shape)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self._shape, dtype=np.int64))
+
+    def __repr__(self) -> str:
+        return (f"<tf.Variable '{self.name}' shape={self._shape} "
+                f"dtype={self._dtype.name}>")
+
+    # -- value --------------------------------------------------------------
+    def value(self) -> jax.Array:
+        """The variable's current value in its graph (after any assign)."""
+        value = self._value
+        if isinstance(value, Placeholder):
+            value = self._value = value.materialize()
+        return value
+
+    read_value = value
+
+    def initialized_value(self) -> jax.Array:
+        return self.value()
+
+    def __jax_array__(self) -> jax.Array:
+        return self.value()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.asarray(self.value(), dtype=dtype)
+
+    def numpy(self) -> np.ndarray:
+        return np.asarray(self.value())
+
+    def eval(self, session: Any = None) -> np.ndarray:
+        return self.numpy()
+
+    def tree_flatten(self) -> tuple[tuple[Any], None]:
+        return (self.value(),), None
+
+    @classmethod
+    def tree_unflatten(cls, aux: None, children: tuple[Any]) -> Any:
+        # A variable leaving a traced function is just its value.
+        return children[0]
+
+    # -- assignment ---------------------------------------------------------
+    def assign(self, value: Any, use_locking: bool = False, name: str | None = None,
+               read_value: bool = True) -> Any:
+        """Set the value; inside `apply`, collected as an update (see transform)."""
+        from minitf._assign import assign
+
+        return assign(self, value)
+
+    def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None,
+                   read_value: bool = True) -> Any:
+        return self.assign(self.value() + delta)
+
+    def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None,
+                   read_value: bool = True) -> Any:
+        return self.assign(self.value() - delta)
+
+    # -- array protocol -----------------------------------------------------
+    def __getitem__(self, idx: Any) -> jax.Array:
+        return self.value()[idx]
+
+    def __len__(self) -> int:
+        return self._shape[0]
+
+    def __iter__(self):
+        return iter(self.value())
+
+    def __bool__(self) -> bool:
+        return bool(self.value())
+
+    def __float__(self) -> float:
+        return float(self.value())
+
+    def __int__(self) -> int:
+        return int(self.value())
+
+    @property
+    def T(self) -> jax.Array:
+        return self.value().T
+
+    def astype(self, dtype: Any) -> jax.Array:
+        return self.value().astype(dtype)
+
+    def reshape(self, *shape: Any) -> jax.Array:
+        return self.value().reshape(*shape)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: Any) -> Any:  # TF1 variables compare by identity
+        return self is other
+
+    def __ne__(self, other: Any) -> Any:
+        return self is not other
+
+
+def _unwrap(x: Any) -> Any:
+    return x.value() if isinstance(x, Variable) else x
+
+
+def _binary(op):
+    def forward(self, other):
+        return op(self.value(), _unwrap(other))
+
+    def reflected(self, other):
+        return op(_unwrap(other), self.value())
+
+    return forward, reflected
+
+
+for _name, _op in {
+    "add": jnp.add, "sub": jnp.subtract, "mul": jnp.multiply,
+    "truediv": jnp.true_divide, "floordiv": jnp.floor_divide, "mod": jnp.mod,
+    "pow": jnp.power, "matmul": jnp.matmul, "and": jnp.logical_and,
+    "or": jnp.logical_or, "xor": jnp.logical_xor,
+}.items():
+    _fwd, _ref = _binary(_op)
+    setattr(Variable, f"__{_name}__", _fwd)
+    setattr(Variable, f"__r{_name}__", _ref)
+
+for _name, _op in {"lt": jnp.less, "le": jnp.less_equal, "gt": jnp.greater,
+                   "ge": jnp.greater_equal}.items():
+    setattr(Variable, f"__{_name}__", _binary(_op)[0])
+
+Variable.__neg__ = lambda self: -self.value()
+Variable.__pos__ = lambda self: self.value()
+Variable.__abs__ = lambda self: jnp.abs(self.value())
+Variable.__invert__ = lambda self: jnp.logical_not(self.value())

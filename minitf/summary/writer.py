@@ -1,0 +1,181 @@
+"""`FileWriter`: append summaries and graphs to a TensorBoard event file.
+
+Writes are synchronous (encode, frame, buffered write), so a value logged is
+on disk after `flush()`/`close()` or at the latest `flush_secs` later, with no
+background thread to outlive the program. `as_default()` installs the writer
+for the module-level `scalar`/`histogram`/`image` functions, TF2-style.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from typing import Any, Iterator
+
+import numpy as np
+from tensorboard.compat.proto import event_pb2, summary_pb2
+
+from . import protos
+from ._records import RecordFile, event_file_name
+
+_FILE_VERSION = "brain.Event:2"
+
+
+def _to_step(step: Any) -> int:
+    array = np.asarray(step)
+    if array.size != 1 or not (np.issubdtype(array.dtype, np.integer)
+                               or float(array) == int(array)):
+        raise ValueError(f"step must be a single integer, got {step!r}")
+    return int(array.reshape(()))
+
+
+class FileWriter:
+    """Writes events for TensorBoard into a new event file under `logdir`.
+
+    Usable as a context manager (closes on exit). `graph_def`, if given, is
+    written right away as with TF1's `FileWriter(logdir, graph)`.
+    """
+
+    def __init__(self, logdir: str | os.PathLike, graph_def: Any = None,
+                 flush_secs: float = 120.0, filename_suffix: str = "") -> None:
+        self.logdir = os.fspath(logdir)
+        os.makedirs(self.logdir, exist_ok=True)
+        self._file = RecordFile(event_file_name(self.logdir, filename_suffix))
+        self._lock = threading.Lock()
+        self._flush_secs = flush_secs
+        self._last_flush = time.monotonic()
+        self.add_event(event_pb2.Event(file_version=_FILE_VERSION))
+        if graph_def is not None:
+            self.add_graph(graph_def)
+
+    @property
+    def path(self) -> str:
+        """Path of the event file this writer appends to."""
+        return self._file.path
+
+    # -- raw events ---------------------------------------------------------
+    def add_event(self, event: event_pb2.Event) -> None:
+        """Write one `Event` proto (wall time filled in if unset)."""
+        if not event.wall_time:
+            event.wall_time = time.time()
+        data = event.SerializeToString()
+        with self._lock:
+            if self._file.closed:
+                raise ValueError(f"FileWriter for {self.logdir!r} is closed")
+            self._file.write(data)
+            if time.monotonic() - self._last_flush > self._flush_secs:
+                self._flush_locked()
+
+    def add_summary(self, summary: summary_pb2.Summary | bytes,
+                    global_step: Any = None) -> None:
+        """TF1's `add_summary`: a `Summary` proto (or its bytes) at a step."""
+        if isinstance(summary, bytes):
+            summary = summary_pb2.Summary.FromString(summary)
+        if not isinstance(summary, summary_pb2.Summary):
+            raise TypeError(f"add_summary wants a Summary proto, got {type(summary).__name__}")
+        event = event_pb2.Event(summary=summary)
+        if global_step is not None:
+            event.step = _to_step(global_step)
+        self.add_event(event)
+
+    def add_graph(self, graph_def: Any) -> None:
+        """Write a `GraphDef` (any proto with `SerializeToString`) for the Graphs tab."""
+        if isinstance(graph_def, bytes):
+            data = graph_def
+        elif hasattr(graph_def, "SerializeToString"):
+            data = graph_def.SerializeToString()
+        else:
+            raise TypeError(f"add_graph wants a GraphDef proto, got {type(graph_def).__name__}")
+        self.add_event(event_pb2.Event(graph_def=data))
+
+    # -- convenience --------------------------------------------------------
+    def scalar(self, tag: str, value: Any, step: Any) -> None:
+        """Log one scalar (number, numpy or jax scalar)."""
+        self.add_summary(protos.scalar_pb(tag, value), step)
+
+    def histogram(self, tag: str, values: Any, step: Any, bins: int = 30) -> None:
+        """Log a histogram of all elements of `values`."""
+        self.add_summary(protos.histogram_pb(tag, values, bins), step)
+
+    def image(self, tag: str, image: Any, step: Any, max_outputs: int = 3) -> None:
+        """Log HxW, HxWxC or NHWC image data (float in [0, 1] or uint8)."""
+        self.add_summary(protos.image_pb(tag, image, max_outputs), step)
+
+    # -- lifetime -----------------------------------------------------------
+    def _flush_locked(self) -> None:
+        self._file.flush()
+        self._last_flush = time.monotonic()
+
+    def flush(self) -> None:
+        """Push buffered events to disk."""
+        with self._lock:
+            self._flush_locked()
+
+    def close(self) -> None:
+        """Flush and close the file; further writes raise. Idempotent."""
+        with self._lock:
+            self._file.close()
+
+    def __enter__(self) -> "FileWriter":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def as_default(self) -> Iterator["FileWriter"]:
+        """Make this the writer used by module-level `scalar`/`histogram`/`image`."""
+        _default_stack().append(self)
+        try:
+            yield self
+        finally:
+            _default_stack().pop()
+
+
+def create_file_writer(logdir: str | os.PathLike, flush_secs: float = 120.0,
+                       filename_suffix: str = "") -> FileWriter:
+    """TF2-style constructor for a `FileWriter`."""
+    return FileWriter(logdir, flush_secs=flush_secs, filename_suffix=filename_suffix)
+
+
+# -- default writer (per thread) --------------------------------------------
+_local = threading.local()
+
+
+def _default_stack() -> list[FileWriter]:
+    if not hasattr(_local, "stack"):
+        _local.stack = []
+    return _local.stack
+
+
+def get_default_writer() -> FileWriter | None:
+    """The innermost writer installed by `FileWriter.as_default()`, or None."""
+    stack = _default_stack()
+    return stack[-1] if stack else None
+
+
+def _require_default(what: str) -> FileWriter:
+    writer = get_default_writer()
+    if writer is None:
+        raise RuntimeError(
+            f"minitf.summary.{what} needs a default writer: use "
+            f"`with create_file_writer(logdir).as_default(): ...` or call "
+            f"writer.{what}(...) directly")
+    return writer
+
+
+def scalar(tag: str, value: Any, step: Any) -> None:
+    """Log a scalar to the default writer."""
+    _require_default("scalar").scalar(tag, value, step)
+
+
+def histogram(tag: str, values: Any, step: Any, bins: int = 30) -> None:
+    """Log a histogram to the default writer."""
+    _require_default("histogram").histogram(tag, values, step, bins)
+
+
+def image(tag: str, image: Any, step: Any, max_outputs: int = 3) -> None:
+    """Log images to the default writer."""
+    _require_default("image").image(tag, image, step, max_outputs)
