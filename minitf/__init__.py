@@ -5,7 +5,9 @@ Variable / make_template with TF1's names, reuse rules and errors; `transform`
 turns a model function written that way into pure `init` / `apply` functions
 for jit, grad and optax.
 """
-from minitf import dtypes, initializers
+from minitf import control_flow, dtypes, initializers
+from minitf._arraylike import LazyTensor
+from minitf.control_flow import cond, remat, scan, vmap, while_loop
 from minitf._assign import assign, assign_add, assign_sub
 from minitf._graph import (Graph, GraphKeys, add_to_collection, add_to_collections,
                            get_collection, get_collection_ref, get_default_graph,
@@ -36,8 +38,10 @@ from minitf.ops import *  # noqa: F401,F403 - TF-named math ops (tf.add, tf.matm
 from minitf.ops import tf_op
 
 VariableV1 = Variable
-set_random_seed = set_random_seed
-random_normal = random_normal  # noqa: F405
-global_variables_initializer = global_variables_initializer
+
+
+def next_rng_key():
+    """A fresh rng key from the current trace (apply's `rng=`, init's rng, or the default graph)."""
+    return get_default_graph().next_rng_key()
 
 __version__ = "0.1.0"

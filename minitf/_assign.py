@@ -12,6 +12,7 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
+from minitf._arraylike import unwrap
 from minitf._graph import _current_trace
 
 
@@ -22,9 +23,7 @@ def assign(ref: Any, value: Any, validate_shape: bool = True, use_locking: Any =
 
     if not isinstance(ref, Variable):
         raise TypeError(f"assign needs a variable, got {type(ref).__name__}.")
-    if isinstance(value, Variable):
-        value = value.value()
-    value = jnp.asarray(value, dtype=ref.dtype)
+    value = jnp.asarray(unwrap(value), dtype=ref.dtype)
     if validate_shape and tuple(np.shape(value)) != tuple(ref.shape):
         raise ValueError(f"Shapes of {ref.name} {tuple(ref.shape)} and the assigned value "
                          f"{tuple(np.shape(value))} are incompatible.")

@@ -76,6 +76,8 @@ class Graph:
         # The JAX trace this graph may create variables in (others would leak tracers).
         self.trace = _current_trace()
         self._rng_counter = 0
+        # A per-step key set by lifted control flow (minitf.scan), else None.
+        self.rng_override: jax.Array | None = None
 
     # -- names ---------------------------------------------------------------
     def unique_name(self, name: str, mark_as_used: bool = True) -> str:
@@ -196,9 +198,15 @@ class Graph:
             return self.init_key
         return self.next_rng_key()
 
+    def try_rng_key(self) -> jax.Array | None:
+        """The current base rng key, or None when this trace has no rng."""
+        if self.rng_override is not None:
+            return self.rng_override
+        return self.source.rng_key()
+
     def next_rng_key(self) -> jax.Array:
         """A fresh key from this trace's rng (dropout, tf.random_*); error if none."""
-        base = self.source.rng_key()
+        base = self.try_rng_key()
         if base is None:
             raise ValueError(
                 "This computation needs randomness (dropout, tf.random_*, a random "

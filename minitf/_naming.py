@@ -87,8 +87,11 @@ def near_names(name: str, candidates: Iterable[str], limit: int = 3) -> list[str
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    """A ' Did you mean ...?' sentence, or '' when nothing is near."""
+    """A paragraph naming the near names that do exist, or '' when none is near.
+
+    It follows TF's own message after a blank line, so TF's text stays intact.
+    """
     near = near_names(name, candidates)
     if not near:
         return ""
-    return " Near names that do exist: " + ", ".join(repr(n) for n in near) + "."
+    return "\n\nNear names that do exist: " + ", ".join(repr(n) for n in near) + "."

@@ -163,16 +163,28 @@ class ApplySource(ValueSource):
 
 
 class ReplaySource(ValueSource):
-    """Serve values a probe trace created, then fall back to the outer source."""
+    """Serve values created earlier (by init's discovery or a probe), else defer.
 
-    def __init__(self, created: Mapping[str, Any], outer: ValueSource) -> None:
+    With `strict`, a variable the earlier run did not create is an error (it
+    would be created inside an inner JAX trace); otherwise the outer source
+    makes it.
+    """
+
+    def __init__(self, created: Mapping[str, Any], outer: ValueSource,
+                 strict: bool = False) -> None:
         self.created = created
         self.outer = outer
-        self.creates = outer.creates
+        self.strict = strict
+        self.creates = outer.creates and not strict
 
     def value_for(self, graph: Any, spec: InitSpec) -> Any:
         if spec.name in self.created:
             return self.created[spec.name]
+        if self.strict and self.outer.creates:
+            raise RuntimeError(
+                f"Variable {spec.name!r} was created on the real run of a lifted "
+                "transformation (minitf.scan/vmap/remat/cond) but not on its probe run: "
+                "the function must create the same variables every time it is called.")
         return self.outer.value_for(graph, spec)
 
     def rng_key(self) -> jax.Array | None:

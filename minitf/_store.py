@@ -19,6 +19,7 @@ import numpy as np
 from minitf import _naming
 from minitf import dtypes as _dtypes
 from minitf._graph import Graph, GraphKeys, get_default_graph
+from minitf._arraylike import LazyTensor, unwrap
 from minitf._sources import InitSpec
 from minitf._variables import Variable
 from minitf.initializers import GlorotUniform, Initializer, Zeros
@@ -65,8 +66,8 @@ def scope_get_variable(scope: Any, graph: Graph, name: str, shape: Any = None, d
         init_dtype = jnp.result_type(initializer) if not hasattr(initializer, "dtype") \
             else _dtypes.as_dtype(initializer.dtype)
         if _dtypes.as_dtype(init_dtype) != _dtypes.as_dtype(dtype):
-            raise ValueError("Initializer type '%s' and explicit dtype '%s' don't match."
-                             % (_dtypes.name_of(init_dtype), _dtypes.name_of(dtype)))
+            raise ValueError("Initializer type '<dtype: %r>' and explicit dtype '<dtype: %r>' "
+                             "don't match." % (_dtypes.name_of(init_dtype), _dtypes.name_of(dtype)))
     if initializer is None:
         initializer = scope.initializer
     if constraint is None:
@@ -180,10 +181,13 @@ def _get_single_variable(graph: Graph, name: str, shape: Any, dtype: Any, initia
     var = create_variable(graph, graph.unique_name(name), make, trainable=trainable,
                           collections=collections, store_key=name)
     if regularizer:
-        with graph.name_scope(name + "/Regularizer/"):
-            loss = regularizer(var)
-        if loss is not None:
-            graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
+        def regularization_loss() -> Any:
+            with graph.name_scope(name + "/Regularizer/"):
+                return regularizer(var)
+
+        if regularization_loss() is not None:  # TF checks once, then keeps it lazy
+            graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES,
+                                    LazyTensor(regularization_loss, name + "/Regularizer"))
     return var
 
 
@@ -219,9 +223,7 @@ def _needs_no_arguments(fn: Callable) -> bool:
 
 
 def _as_value(value: Any, dtype: Any) -> Any:
-    if isinstance(value, Variable):
-        value = value.value()
-    return jnp.asarray(value, dtype=dtype)
+    return jnp.asarray(unwrap(value), dtype=dtype)
 
 
 def create_variable(graph: Graph, op_name: str, make: InitSpec, trainable: bool,
@@ -282,8 +284,7 @@ def new_variable(initial_value: Any = None, trainable: bool | None = None, colle
 
 def _convert_initial_value(value: Any, dtype: Any) -> Any:
     """Convert like tf.convert_to_tensor: Python floats become float32, ints int32."""
-    if isinstance(value, Variable):
-        value = value.value()
+    value = unwrap(value)
     target = _dtypes.as_dtype(dtype) if dtype is not None else None
     if target is None and not hasattr(value, "dtype"):
         inferred = np.asarray(value)

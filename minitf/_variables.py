@@ -15,6 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from minitf._arraylike import ArrayLike, register_value_pytree
 from minitf._sources import Placeholder
 
 
@@ -53,8 +54,8 @@ def _user_frame() -> str:
     return "<unknown>"
 
 
-@jax.tree_util.register_pytree_node_class
-class Variable:
+@register_value_pytree
+class Variable(ArrayLike):
     """A TF1-style variable handle living in one Graph."""
 
     __slots__ = ("_graph", "_op_name", "_shape", "_dtype", "trainable", "_value",
@@ -119,26 +120,6 @@ class Variable:
     def initialized_value(self) -> jax.Array:
         return self.value()
 
-    def __jax_array__(self) -> jax.Array:
-        return self.value()
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return np.asarray(self.value(), dtype=dtype)
-
-    def numpy(self) -> np.ndarray:
-        return np.asarray(self.value())
-
-    def eval(self, session: Any = None) -> np.ndarray:
-        return self.numpy()
-
-    def tree_flatten(self) -> tuple[tuple[Any], None]:
-        return (self.value(),), None
-
-    @classmethod
-    def tree_unflatten(cls, aux: None, children: tuple[Any]) -> Any:
-        # A variable leaving a traced function is just its value.
-        return children[0]
-
     # -- assignment ---------------------------------------------------------
     def assign(self, value: Any, use_locking: bool = False, name: str | None = None,
                read_value: bool = True) -> Any:
@@ -155,34 +136,8 @@ class Variable:
                    read_value: bool = True) -> Any:
         return self.assign(self.value() - delta)
 
-    # -- array protocol -----------------------------------------------------
-    def __getitem__(self, idx: Any) -> jax.Array:
-        return self.value()[idx]
-
     def __len__(self) -> int:
         return self._shape[0]
-
-    def __iter__(self):
-        return iter(self.value())
-
-    def __bool__(self) -> bool:
-        return bool(self.value())
-
-    def __float__(self) -> float:
-        return float(self.value())
-
-    def __int__(self) -> int:
-        return int(self.value())
-
-    @property
-    def T(self) -> jax.Array:
-        return self.value().T
-
-    def astype(self, dtype: Any) -> jax.Array:
-        return self.value().astype(dtype)
-
-    def reshape(self, *shape: Any) -> jax.Array:
-        return self.value().reshape(*shape)
 
     def __hash__(self) -> int:
         return id(self)
@@ -194,35 +149,3 @@ class Variable:
         return self is not other
 
 
-def _unwrap(x: Any) -> Any:
-    return x.value() if isinstance(x, Variable) else x
-
-
-def _binary(op):
-    def forward(self, other):
-        return op(self.value(), _unwrap(other))
-
-    def reflected(self, other):
-        return op(_unwrap(other), self.value())
-
-    return forward, reflected
-
-
-for _name, _op in {
-    "add": jnp.add, "sub": jnp.subtract, "mul": jnp.multiply,
-    "truediv": jnp.true_divide, "floordiv": jnp.floor_divide, "mod": jnp.mod,
-    "pow": jnp.power, "matmul": jnp.matmul, "and": jnp.logical_and,
-    "or": jnp.logical_or, "xor": jnp.logical_xor,
-}.items():
-    _fwd, _ref = _binary(_op)
-    setattr(Variable, f"__{_name}__", _fwd)
-    setattr(Variable, f"__r{_name}__", _ref)
-
-for _name, _op in {"lt": jnp.less, "le": jnp.less_equal, "gt": jnp.greater,
-                   "ge": jnp.greater_equal}.items():
-    setattr(Variable, f"__{_name}__", _binary(_op)[0])
-
-Variable.__neg__ = lambda self: -self.value()
-Variable.__pos__ = lambda self: self.value()
-Variable.__abs__ = lambda self: jnp.abs(self.value())
-Variable.__invert__ = lambda self: jnp.logical_not(self.value())

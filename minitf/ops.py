@@ -17,10 +17,7 @@ from minitf import dtypes as _dtypes
 from minitf._graph import get_default_graph
 
 
-def _value(x: Any) -> Any:
-    from minitf._variables import Variable
-
-    return x.value() if isinstance(x, Variable) else x
+from minitf._arraylike import unwrap as _value
 
 
 def tf_op(op_type: str) -> Callable[[Callable], Callable]:

@@ -26,8 +26,9 @@ _DEFAULT_STYLE = 'shape=ellipse'
 
 
 def _q(text: str) -> str:
-    """A DOT quoted ID."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A DOT quoted string; a newline in `text` becomes DOT's centred `\\n`."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return '"' + escaped + '"'
 
 
 def _split_ref(ref: str) -> tuple[str, int]:
@@ -48,7 +49,7 @@ def _shape_text(node: graph_pb2.NodeDef | None, port: int) -> str:
 
 def _label(node: graph_pb2.NodeDef) -> str:
     short = node.name.rsplit("/", 1)[-1]
-    return short if short.startswith(node.op) else f"{short}\\n{node.op}"
+    return short if short.startswith(node.op) else f"{short}\n{node.op}"
 
 
 def to_dot(graph_def: graph_pb2.GraphDef, *, show_shapes: bool = True,

@@ -51,6 +51,8 @@ _CALL_LIKE = frozenset({
     "jit", "pjit", "closed_call", "core_call", "remat", "remat2", "checkpoint",
     "custom_jvp_call", "custom_vjp_call", "custom_vjp_call_jaxpr", "custom_lin",
 })
+# Inputs, outputs and constants keep their own names.
+_NOT_COLLAPSED = frozenset({"VariableV2", "Placeholder", "Identity", "Const", "Arg"})
 _INVALID_CHARS = re.compile(r"[^A-Za-z0-9_.\-]")
 _MAX_ATTR_CHARS = 200
 
@@ -294,22 +296,46 @@ class _GraphBuilder:
         unwired = [ref for i, ref in enumerate(inputs) if i not in wired]
         return self.add_node([*box, _sanitize(prim)], prim, [*unwired, *results], avals, params)
 
-    def fix_group_collisions(self) -> None:
-        """Rename nodes whose name is also a scope of other nodes (`x` and `x/y`),
-        which TensorBoard cannot draw as both a node and a box."""
-        groups = {n.name.rsplit("/", 1)[0] for n in self.graph.node if "/" in n.name}
-        prefixes = {"/".join(g.split("/")[:i + 1]) for g in groups
-                    for i in range(g.count("/") + 1)}
-        renames = {n.name: self.names.unique(n.name)
-                   for n in self.graph.node if n.name in prefixes}
-        if not renames:
-            return
+    def _rename(self, renames: Mapping[str, str]) -> None:
         for node in self.graph.node:
             node.name = renames.get(node.name, node.name)
             for i, ref in enumerate(node.input):
                 base, sep, port = ref.partition(":")
                 if base in renames:
                     node.input[i] = renames[base] + sep + port
+
+    def collapse_single_op_scopes(self) -> None:
+        """Name a lone equation node after the scope it sits alone in.
+
+        minitf's TF-named ops open a scope per op (`dense/MatMul/`), so most
+        primitives arrive as `dense/MatMul/dot_general`; when nothing else is
+        in that scope the node becomes `dense/MatMul` (op `dot_general`),
+        which is the name TF1 would give it and saves a box per op.
+        """
+        members: dict[str, list[node_def_pb2.NodeDef]] = {}
+        has_subgroups: set[str] = set()
+        for node in self.graph.node:
+            parts = node.name.split("/")[:-1]
+            if parts:
+                members.setdefault("/".join(parts), []).append(node)
+            for depth in range(1, len(parts)):
+                has_subgroups.add("/".join(parts[:depth]))
+        taken = {n.name.lower() for n in self.graph.node}
+        renames = {}
+        for group, nodes in members.items():
+            if (len(nodes) == 1 and group not in has_subgroups
+                    and nodes[0].op not in _NOT_COLLAPSED and group.lower() not in taken):
+                renames[nodes[0].name] = group
+        self._rename(renames)
+
+    def fix_group_collisions(self) -> None:
+        """Rename nodes whose name is also a scope of other nodes (`x` and `x/y`),
+        which TensorBoard cannot draw as both a node and a box."""
+        groups = {n.name.rsplit("/", 1)[0] for n in self.graph.node if "/" in n.name}
+        prefixes = {"/".join(g.split("/")[:i + 1]) for g in groups
+                    for i in range(g.count("/") + 1)}
+        self._rename({n.name: self.names.unique(n.name)
+                      for n in self.graph.node if n.name in prefixes})
 
 
 # -- inputs --------------------------------------------------------------------
@@ -401,6 +427,7 @@ def graph_def_from_function(fn: Callable[..., Any], *args: Any,
     for path, ref, var in zip(out_paths, out_refs, closed.jaxpr.outvars):
         parts = ["output", *(_sanitize(p) for p in _path_parts(path))]
         builder.add_node(parts, "Identity", [ref], [var.aval])
+    builder.collapse_single_op_scopes()
     builder.fix_group_collisions()
     return builder.graph
 

@@ -1,0 +1,132 @@
+"""Array behaviour for objects that stand for a value: variables and lazy tensors.
+
+Subclasses define `value()`. The mixin gives them arithmetic (`x @ w + b`),
+`np.asarray`, indexing, and pytree registration with the value as the only
+leaf, so `jnp` functions accept them and, under `jit`, they are just the array.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+class ArrayLike:
+    """Mixin: behave like the array returned by `self.value()`."""
+
+    __slots__ = ()
+
+    def value(self) -> jax.Array:
+        raise NotImplementedError
+
+    def __jax_array__(self) -> jax.Array:
+        return self.value()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.asarray(self.value(), dtype=dtype)
+
+    def numpy(self) -> np.ndarray:
+        return np.asarray(self.value())
+
+    def eval(self, session: Any = None) -> np.ndarray:
+        return self.numpy()
+
+    def __getitem__(self, idx: Any) -> jax.Array:
+        return self.value()[idx]
+
+    def __len__(self) -> int:
+        return len(self.value())
+
+    def __iter__(self):
+        return iter(self.value())
+
+    def __bool__(self) -> bool:
+        return bool(self.value())
+
+    def __float__(self) -> float:
+        return float(self.value())
+
+    def __int__(self) -> int:
+        return int(self.value())
+
+    @property
+    def T(self) -> jax.Array:
+        return self.value().T
+
+    def astype(self, dtype: Any) -> jax.Array:
+        return self.value().astype(dtype)
+
+    def reshape(self, *shape: Any) -> jax.Array:
+        return self.value().reshape(*shape)
+
+    def __neg__(self) -> jax.Array:
+        return -self.value()
+
+    def __pos__(self) -> jax.Array:
+        return self.value()
+
+    def __abs__(self) -> jax.Array:
+        return jnp.abs(self.value())
+
+    def __invert__(self) -> jax.Array:
+        return jnp.logical_not(self.value())
+
+
+def unwrap(x: Any) -> Any:
+    """The value behind an ArrayLike, else `x` itself."""
+    return x.value() if isinstance(x, ArrayLike) else x
+
+
+def _binary(op: Callable) -> tuple[Callable, Callable]:
+    def forward(self, other):
+        return op(self.value(), unwrap(other))
+
+    def reflected(self, other):
+        return op(unwrap(other), self.value())
+
+    return forward, reflected
+
+
+for _name, _op in {
+    "add": jnp.add, "sub": jnp.subtract, "mul": jnp.multiply,
+    "truediv": jnp.true_divide, "floordiv": jnp.floor_divide, "mod": jnp.mod,
+    "pow": jnp.power, "matmul": jnp.matmul, "and": jnp.logical_and,
+    "or": jnp.logical_or, "xor": jnp.logical_xor,
+}.items():
+    _fwd, _ref = _binary(_op)
+    setattr(ArrayLike, f"__{_name}__", _fwd)
+    setattr(ArrayLike, f"__r{_name}__", _ref)
+
+for _name, _op in {"lt": jnp.less, "le": jnp.less_equal, "gt": jnp.greater,
+                   "ge": jnp.greater_equal}.items():
+    setattr(ArrayLike, f"__{_name}__", _binary(_op)[0])
+
+
+def register_value_pytree(cls: type) -> type:
+    """Register `cls` as a pytree whose one leaf is its value; it unflattens to the value."""
+    jax.tree_util.register_pytree_node(
+        cls, lambda obj: ((obj.value(),), None), lambda aux, children: children[0])
+    return cls
+
+
+@register_value_pytree
+class LazyTensor(ArrayLike):
+    """A value computed when read, in whichever trace reads it (TF's _LazyEvalTensor).
+
+    Regularization losses are kept this way, so a loss registered by a variable
+    first seen inside a scan body is still evaluated at the outer level.
+    """
+
+    __slots__ = ("_thunk", "name")
+
+    def __init__(self, thunk: Callable[[], Any], name: str = "") -> None:
+        self._thunk = thunk
+        self.name = name
+
+    def value(self) -> jax.Array:
+        return jnp.asarray(unwrap(self._thunk()))
+
+    def __repr__(self) -> str:
+        return f"<LazyTensor '{self.name}'>"

@@ -1,0 +1,146 @@
+"""JAX control flow and transformations lifted over minitf's variables.
+
+A variable created inside `jax.lax.scan` (or vmap, checkpoint, cond) during
+init would be a tracer of that inner trace and leak. These wrappers avoid
+that with one mechanism: when the graph may create variables (init, eager),
+they first *probe* the body once at the outer level, which creates its
+variables, then restore the graph's naming state and run the real JAX
+transformation with those variables served as outer values (closed over).
+In apply nothing needs creating, so the probe is skipped and the result is
+exactly the raw JAX transformation.
+
+Random ops inside `scan` get a fresh key per step.
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Callable, Iterator
+
+import jax
+import jax.numpy as jnp
+
+from minitf._graph import Graph, get_default_graph
+from minitf._sources import ReplaySource
+
+
+@contextlib.contextmanager
+def _replaying(graph: Graph, created: dict[str, Any]) -> Iterator[None]:
+    previous = graph.source
+    graph.source = ReplaySource(created, previous, strict=True)
+    try:
+        yield
+    finally:
+        graph.source = previous
+
+
+def _lift(graph: Graph, probe: Callable[[], Any], run: Callable[[], Any]) -> Any:
+    """Create the body's variables with `probe` (outer level), then `run` replaying them."""
+    if not graph.source.creates:
+        return run()
+    before_probe = graph.snapshot_naming()
+    known = set(graph.variables_by_name)
+    probe()
+    created = {name: var.value() for name, var in graph.variables_by_name.items()
+               if name not in known}
+    after_probe = graph.snapshot_naming()
+    graph.restore_naming(before_probe)
+    with _replaying(graph, created):
+        out = run()
+    # The graph keeps the probe's outer-level state (handles, collections), never
+    # objects made inside the inner trace.
+    graph.restore_naming(after_probe)
+    return out
+
+
+@contextlib.contextmanager
+def _step_key(graph: Graph, key: Any) -> Iterator[None]:
+    previous = graph.rng_override
+    graph.rng_override = key
+    try:
+        yield
+    finally:
+        graph.rng_override = previous
+
+
+def _first(tree: Any) -> Any:
+    return jax.tree_util.tree_map(lambda x: x[0], tree)
+
+
+def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
+         reverse: bool = False, unroll: int = 1) -> tuple[Any, Any]:
+    """`jax.lax.scan` whose body may call get_variable / layers (weights shared over steps)."""
+    graph = get_default_graph()
+    base = graph.try_rng_key()
+    steps = length if xs is None else jax.tree_util.tree_leaves(xs)[0].shape[0]
+
+    def probe() -> Any:
+        return f(init, None if xs is None else _first(xs))
+
+    def body(carry: Any, inputs: Any) -> Any:
+        x, key = inputs
+        with _step_key(graph, key):
+            return f(carry, x)
+
+    def run() -> Any:
+        keys = (jax.random.split(base, steps) if base is not None
+                else jnp.zeros((steps,), jnp.uint32))
+        if base is None:
+            return jax.lax.scan(lambda c, i: f(c, i[0]), init, (xs, keys), length=length,
+                                reverse=reverse, unroll=unroll)
+        return jax.lax.scan(body, init, (xs, keys), length=length, reverse=reverse,
+                            unroll=unroll)
+
+    return _lift(graph, probe, run)
+
+
+def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_name: Any = None) -> Callable:
+    """`jax.vmap` whose function may create variables; they are shared across the batch."""
+
+    def wrapped(*args: Any) -> Any:
+        graph = get_default_graph()
+        axes = in_axes if isinstance(in_axes, (tuple, list)) else (in_axes,) * len(args)
+
+        def probe() -> Any:
+            sliced = [a if ax is None else jax.tree_util.tree_map(
+                lambda x, ax=ax: jnp.take(x, 0, axis=ax), a) for a, ax in zip(args, axes)]
+            return f(*sliced)
+
+        return _lift(graph, probe, lambda: jax.vmap(f, in_axes, out_axes, axis_name)(*args))
+
+    return wrapped
+
+
+def remat(f: Callable, **checkpoint_kwargs: Any) -> Callable:
+    """`jax.checkpoint` whose function may create variables."""
+
+    def wrapped(*args: Any) -> Any:
+        graph = get_default_graph()
+        return _lift(graph, lambda: f(*args),
+                     lambda: jax.checkpoint(f, **checkpoint_kwargs)(*args))
+
+    return wrapped
+
+
+checkpoint = remat
+
+
+def cond(pred: Any, true_fn: Callable, false_fn: Callable, *operands: Any) -> Any:
+    """`jax.lax.cond` whose branches may create variables (both branches' are created)."""
+    graph = get_default_graph()
+
+    def probe() -> None:
+        true_fn(*operands)
+        false_fn(*operands)
+
+    return _lift(graph, probe, lambda: jax.lax.cond(pred, true_fn, false_fn, *operands))
+
+
+def while_loop(cond_fun: Callable, body_fun: Callable, init_val: Any) -> Any:
+    """`jax.lax.while_loop` whose body may create variables."""
+    graph = get_default_graph()
+
+    def probe() -> None:
+        cond_fun(init_val)
+        body_fun(init_val)
+
+    return _lift(graph, probe, lambda: jax.lax.while_loop(cond_fun, body_fun, init_val))
