@@ -104,6 +104,22 @@ for _name, _op in {"lt": jnp.less, "le": jnp.less_equal, "gt": jnp.greater,
     setattr(ArrayLike, f"__{_name}__", _binary(_op)[0])
 
 
+def _method(name: str) -> Callable:
+    def method(self, *args, **kwargs):
+        return getattr(self.value(), name)(*args, **kwargs)
+
+    method.__name__ = name
+    return method
+
+
+# The jax.Array methods model code calls on variables (explicit: no __getattr__
+# magic, which JAX's own attribute probes could trip over).
+for _name in ("sum", "mean", "max", "min", "prod", "std", "var", "argmax", "argmin",
+              "transpose", "flatten", "ravel", "squeeze", "clip", "dot", "round", "any",
+              "all", "cumsum", "swapaxes", "item", "tolist"):
+    setattr(ArrayLike, _name, _method(_name))
+
+
 def register_value_pytree(cls: type) -> type:
     """Register `cls` as a pytree whose one leaf is its value; it unflattens to the value."""
     jax.tree_util.register_pytree_node(

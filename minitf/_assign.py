@@ -40,8 +40,8 @@ def assign(ref: Any, value: Any, validate_shape: bool = True, use_locking: Any =
 
 
 def assign_add(ref: Any, value: Any, use_locking: Any = None, name: str | None = None) -> Any:
-    return assign(ref, ref.value() + value)
+    return assign(ref, ref.value() + jnp.asarray(unwrap(value), ref.dtype))
 
 
 def assign_sub(ref: Any, value: Any, use_locking: Any = None, name: str | None = None) -> Any:
-    return assign(ref, ref.value() - value)
+    return assign(ref, ref.value() - jnp.asarray(unwrap(value), ref.dtype))

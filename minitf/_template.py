@@ -87,16 +87,16 @@ class Template:
         return self._variable_scope
 
     @property
-    def variable_scope_name(self) -> str:
+    def variable_scope_name(self) -> str | None:
         if self._variable_scope is None:
-            return ""
+            return None
         name = self._variable_scope.name
         return name + "/" if name else name
 
     def _scoped(self, key: str) -> list[Any]:
         if not self._variables_created:
             return []
-        return get_default_graph().get_collection(key, self.variable_scope_name)
+        return get_default_graph().get_collection(key, self.variable_scope_name or "")
 
     @property
     def variables(self) -> list[Any]:

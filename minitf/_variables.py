@@ -130,11 +130,15 @@ class Variable(ArrayLike):
 
     def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True) -> Any:
-        return self.assign(self.value() + delta)
+        from minitf._assign import assign_add
+
+        return assign_add(self, delta)
 
     def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True) -> Any:
-        return self.assign(self.value() - delta)
+        from minitf._assign import assign_sub
+
+        return assign_sub(self, delta)
 
     def __len__(self) -> int:
         return self._shape[0]

@@ -95,6 +95,17 @@ def test_images_float_uint8_and_batch(tmp_path):
     np.testing.assert_array_equal(pixels, np.round(batch[1] * 255).astype(np.uint8))
 
 
+def test_low_precision_device_values(tmp_path):
+    with summary.FileWriter(tmp_path) as writer:
+        writer.scalar("bf16", jnp.bfloat16(1.5), step=0)
+        writer.histogram("f16", jnp.arange(4, dtype=jnp.float16), step=0)
+        writer.image("bf16_img", jnp.full((2, 3), 0.5, jnp.bfloat16), step=0)
+    acc = _load(tmp_path)
+    assert acc.Scalars("bf16")[0].value == 1.5
+    assert acc.Histograms("f16")[0].histogram_value.sum == 6.0
+    assert _png_pixels(acc.Images("bf16_img")[0]).tolist() == [[128] * 3] * 2
+
+
 def test_add_graph_and_add_summary(tmp_path):
     graph = graph_pb2.GraphDef()
     graph.node.add(name="scope/x", op="Placeholder")

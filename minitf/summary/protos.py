@@ -22,9 +22,16 @@ Summary = summary_pb2.Summary
 def to_host(value: Any) -> np.ndarray:
     """Copy `value` (jax array, numpy array, number) to a numpy array.
 
-    For a jax array this blocks until the device has computed it.
+    For a jax array this blocks until the device has computed it. ml_dtypes
+    types numpy does not know as numbers (bfloat16, float8_*) become float32.
     """
-    return np.asarray(value)
+    array = np.asarray(value)
+    if array.dtype.kind == "V":
+        try:
+            array = array.astype(np.float32)
+        except (TypeError, ValueError):
+            pass
+    return array
 
 
 def _check_tag(tag: str) -> str:
