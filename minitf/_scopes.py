@@ -31,8 +31,10 @@ class VariableScope:
                  regularizer: Any = None, caching_device: Any = None,
                  partitioner: Any = None, custom_getter: Any = None,
                  name_scope: str = "", dtype: Any = _dtypes.float32,
-                 use_resource: Any = None, constraint: Any = None) -> None:
+                 use_resource: Any = None, constraint: Any = None,
+                 sharding: Any = None) -> None:
         self._name = name
+        self._sharding = sharding
         self._initializer = initializer
         self._regularizer = regularizer
         self._reuse = reuse
@@ -55,6 +57,7 @@ class VariableScope:
     caching_device = property(lambda self: self._caching_device)
     use_resource = property(lambda self: self._use_resource)
     constraint = property(lambda self: self._constraint)
+    sharding = property(lambda self: self._sharding)
 
     def reuse_variables(self) -> None:
         """From now on, get_variable in this scope (and new children) reuses."""
@@ -74,6 +77,10 @@ class VariableScope:
 
     def set_partitioner(self, partitioner: Any) -> None:
         self._partitioner = partitioner
+
+    def set_sharding(self, sharding: Any) -> None:
+        """minitf extension: default sharding (PartitionSpec / axis names) for new variables."""
+        self._sharding = sharding
 
     def set_caching_device(self, caching_device: Any) -> None:
         self._caching_device = caching_device
@@ -105,7 +112,7 @@ class VariableScope:
                              caching_device=self._caching_device,
                              partitioner=self._partitioner, dtype=self._dtype,
                              custom_getter=self._custom_getter, name_scope=name_scope,
-                             use_resource=self._use_resource)
+                             use_resource=self._use_resource, sharding=self._sharding)
 
     def __repr__(self) -> str:
         return f"<VariableScope name={self._name!r} reuse={self._reuse!r}>"
@@ -131,7 +138,7 @@ class _Overrides:
     """The settings a variable_scope call passes down (None = inherit)."""
 
     __slots__ = ("initializer", "regularizer", "caching_device", "partitioner",
-                 "custom_getter", "dtype", "use_resource")
+                 "custom_getter", "dtype", "use_resource", "sharding")
 
     def __init__(self, **kwargs: Any) -> None:
         for key in self.__slots__:
@@ -152,6 +159,8 @@ class _Overrides:
             scope.set_dtype(self.dtype)
         if self.use_resource is not None:
             scope.set_use_resource(self.use_resource)
+        if self.sharding is not None:
+            scope.set_sharding(self.sharding)
 
 
 class _pure_variable_scope:  # noqa: N801 - TF's name for the same mechanism
@@ -258,13 +267,13 @@ class variable_scope:  # noqa: N801 - TF1 spelling
                  initializer: Any = None, regularizer: Any = None, caching_device: Any = None,
                  partitioner: Any = None, custom_getter: Any = None, reuse: Any = None,
                  dtype: Any = None, use_resource: Any = None, constraint: Any = None,
-                 auxiliary_name_scope: bool = True) -> None:
+                 auxiliary_name_scope: bool = True, sharding: Any = None) -> None:
         self._name_or_scope = name_or_scope
         self._default_name = default_name
         self._overrides = _Overrides(initializer=initializer, regularizer=regularizer,
                                      caching_device=caching_device, partitioner=partitioner,
                                      custom_getter=custom_getter, dtype=dtype,
-                                     use_resource=use_resource)
+                                     use_resource=use_resource, sharding=sharding)
         if self._default_name is None and self._name_or_scope is None:
             raise TypeError("If default_name is None then name_or_scope is required")
         if reuse is False:

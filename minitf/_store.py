@@ -51,8 +51,11 @@ def scope_get_variable(scope: Any, graph: Graph, name: str, shape: Any = None, d
                        caching_device: Any = None, partitioner: Any = None,
                        validate_shape: bool = True, use_resource: Any = None,
                        custom_getter: Any = None, constraint: Any = None,
-                       synchronization: Any = None, aggregation: Any = None) -> Any:
+                       synchronization: Any = None, aggregation: Any = None,
+                       sharding: Any = None) -> Any:
     """VariableScope.get_variable: apply the scope's defaults, then the store."""
+    if sharding is None:
+        sharding = scope.sharding
     if regularizer is None:
         regularizer = scope.regularizer
     if partitioner is None:
@@ -81,7 +84,8 @@ def scope_get_variable(scope: Any, graph: Graph, name: str, shape: Any = None, d
                                   reuse=reuse, trainable=trainable, collections=collections,
                                   partitioner=partitioner, custom_getter=custom_getter,
                                   constraint=constraint, caching_device=caching_device,
-                                  validate_shape=validate_shape, use_resource=use_resource)
+                                  validate_shape=validate_shape, use_resource=use_resource,
+                                  sharding=sharding)
 
 
 def store_get_variable(graph: Graph, name: str, *, custom_getter: Any = None, **kwargs: Any) -> Any:
@@ -93,6 +97,8 @@ def store_get_variable(graph: Graph, name: str, *, custom_getter: Any = None, **
         return true_getter(name, **kwargs)
     getter_kwargs = dict(kwargs)
     getter_kwargs.pop("constraint", None)
+    if getter_kwargs.get("sharding") is None:
+        getter_kwargs.pop("sharding", None)  # keep TF1 custom getters' signature
     params = inspect.signature(custom_getter).parameters
     if "constraint" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):
         getter_kwargs["constraint"] = kwargs.get("constraint")
@@ -105,7 +111,7 @@ def _true_getter(graph: Graph, name: str, shape: Any = None, dtype: Any = _dtype
                  caching_device: Any = None, partitioner: Any = None,
                  validate_shape: bool = True, use_resource: Any = None,
                  constraint: Any = None, synchronization: Any = None,
-                 aggregation: Any = None) -> Variable:
+                 aggregation: Any = None, sharding: Any = None) -> Variable:
     if partitioner is not None:
         from minitf._partition import get_partitioned_variable
 
@@ -119,12 +125,12 @@ def _true_getter(graph: Graph, name: str, shape: Any = None, dtype: Any = _dtype
             "found: %s/part_0. Perhaps a variable of the same name was already created "
             "with partitioning?" % name)
     return _get_single_variable(graph, name, shape, dtype, initializer, regularizer, reuse,
-                                trainable, collections)
+                                trainable, collections, sharding)
 
 
 def _get_single_variable(graph: Graph, name: str, shape: Any, dtype: Any, initializer: Any,
                          regularizer: Any, reuse: Any, trainable: bool | None,
-                         collections: Any) -> Variable:
+                         collections: Any, sharding: Any = None) -> Variable:
     from_value = initializer is not None and not callable(initializer)
     if shape is not None and from_value:
         raise ValueError("If initializer is a constant, do not specify shape.")
@@ -180,6 +186,7 @@ def _get_single_variable(graph: Graph, name: str, shape: Any, dtype: Any, initia
     # Like TF, the op name is made unique (a tf.Variable may already hold `name`).
     var = create_variable(graph, graph.unique_name(name), make, trainable=trainable,
                           collections=collections, store_key=name)
+    var.sharding = sharding
     if regularizer:
         def regularization_loss() -> Any:
             with graph.name_scope(name + "/Regularizer/"):
@@ -252,14 +259,20 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
                  regularizer: Any = None, trainable: bool | None = None, collections: Any = None,
                  caching_device: Any = None, partitioner: Any = None, validate_shape: bool = True,
                  use_resource: Any = None, custom_getter: Any = None, constraint: Any = None,
-                 synchronization: Any = None, aggregation: Any = None) -> Variable:
-    """TF1's `tf.get_variable`: create or reuse `name` in the current variable scope."""
+                 synchronization: Any = None, aggregation: Any = None,
+                 sharding: Any = None) -> Variable:
+    """TF1's `tf.get_variable`: create or reuse `name` in the current variable scope.
+
+    `sharding` (a minitf extension) annotates how the variable is laid out over a
+    device mesh: a `jax.sharding.PartitionSpec` or a tuple of mesh axis names per
+    dimension; a scope's `sharding=` is the default. See `minitf.sharding`.
+    """
     graph = get_default_graph()
     return scope_get_variable(graph.current_scope, graph, name, shape=shape, dtype=dtype,
                               initializer=initializer, regularizer=regularizer,
                               trainable=trainable, collections=collections,
                               partitioner=partitioner, custom_getter=custom_getter,
-                              constraint=constraint)
+                              constraint=constraint, sharding=sharding)
 
 
 def new_variable(initial_value: Any = None, trainable: bool | None = None, collections: Any = None,

@@ -36,6 +36,7 @@ class VariableInfo:
     dtype: Any
     trainable: bool
     collections: tuple[str, ...]
+    sharding: Any = None
 
 
 def _variable_infos(graph: Graph) -> dict[str, VariableInfo]:
@@ -45,7 +46,7 @@ def _variable_infos(graph: Graph) -> dict[str, VariableInfo]:
             membership.setdefault(id(item), []).append(key)
     return {
         name: VariableInfo(tuple(var.shape), var.dtype, var.trainable,
-                           tuple(membership.get(id(var), ())))
+                           tuple(membership.get(id(var), ())), var.sharding)
         for name, var in graph.variables_by_name.items()
     }
 

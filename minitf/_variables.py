@@ -59,7 +59,7 @@ class Variable(ArrayLike):
     """A TF1-style variable handle living in one Graph."""
 
     __slots__ = ("_graph", "_op_name", "_shape", "_dtype", "trainable", "_value",
-                 "created_at", "__weakref__")
+                 "created_at", "sharding", "__weakref__")
 
     def __init__(self, graph: Any, op_name: str, shape: tuple[int, ...], dtype: Any,
                  trainable: bool, value: Any) -> None:
@@ -70,6 +70,7 @@ class Variable(ArrayLike):
         self.trainable = trainable
         self._value = value
         self.created_at = _user_frame()
+        self.sharding = None  # layout annotation (minitf.sharding), set by get_variable
 
     # -- identity ---------------------------------------------------------
     @property
