@@ -77,13 +77,16 @@ def _to_values(out: Any) -> Any:
 
 
 @functools.lru_cache(maxsize=None)
-def _group_sampler(sampler: Any, shape: tuple[int, ...], dtype: Any, count: int) -> Callable:
-    """One compiled call sampling `count` same-configured variables from name hashes."""
+def _group_sampler(sampler: Any, shape: tuple[int, ...], dtype: Any, bucket: int) -> Callable:
+    """One compiled call sampling up to `bucket` same-configured variables from name hashes.
 
-    def sample(rng: jax.Array, hashes: jax.Array) -> tuple[jax.Array, ...]:
+    Counts are padded to a power of two so a handful of compiled samplers serve
+    every model size.
+    """
+
+    def sample(rng: jax.Array, hashes: jax.Array) -> jax.Array:
         keys = jax.vmap(lambda h: jax.random.fold_in(rng, h))(hashes)
-        values = jax.vmap(lambda k: sampler.sample(k, shape, dtype))(keys)
-        return tuple(values[i] for i in range(count))
+        return jax.vmap(lambda k: sampler.sample(k, shape, dtype))(keys)
 
     return jax.jit(sample)
 
@@ -106,6 +109,14 @@ class _SamplerKey:
         return self.sampler.sample(key, shape, dtype)
 
 
+def _unstack(stacked: jax.Array, count: int) -> list[jax.Array]:
+    """Rows of a stacked sample as separate arrays, with one transfer on CPU."""
+    if stacked.sharding.device_set and next(iter(stacked.sharding.device_set)).platform == "cpu":
+        host = np.asarray(stacked)
+        return jax.device_put([host[i] for i in range(count)])
+    return [stacked[i] for i in range(count)]
+
+
 def sample_specs(rng: jax.Array, specs: list[Any]) -> dict[str, jax.Array]:
     """Sample every spec with a sampler, grouping equal configurations into one call."""
     groups: dict[tuple, list[Any]] = {}
@@ -115,9 +126,12 @@ def sample_specs(rng: jax.Array, specs: list[Any]) -> dict[str, jax.Array]:
             groups.setdefault(key, []).append(spec)
     values: dict[str, jax.Array] = {}
     for (sampler, shape, dtype), members in groups.items():
-        hashes = np.array([name_hash(s.name) for s in members], dtype=np.uint32)
-        outs = _group_sampler(sampler, shape, np.dtype(dtype), len(members))(rng, hashes)
-        values.update(zip((s.name for s in members), outs))
+        count = len(members)
+        bucket = 1 << (count - 1).bit_length()
+        hashes = np.zeros(bucket, dtype=np.uint32)
+        hashes[:count] = [name_hash(s.name) for s in members]
+        stacked = _group_sampler(sampler, shape, np.dtype(dtype), bucket)(rng, hashes)
+        values.update(zip((s.name for s in members), _unstack(stacked, count)))
     return values
 
 

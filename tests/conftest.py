@@ -1,28 +1,12 @@
-"""Shared test set-up.
-
-Spec tests import `tf` from here. It is minitf; setting MINITF_SPEC_BACKEND=tf
-runs the same spec files against real TensorFlow (tensorflow.compat.v1, graph
-mode) to check that the expectations written down are TF's own.
-"""
-import os
-import sys
+"""Shared test set-up: test helpers importable by name, and a fresh-graph fixture."""
 import pathlib
+import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
-import pytest
+import pytest  # noqa: E402
 
-if os.environ.get("MINITF_SPEC_BACKEND") == "tf":
-    import tensorflow.compat.v1 as tf  # noqa: F401
-
-    tf.disable_v2_behavior()
-    ON_TF = True
-else:
-    import minitf as tf  # noqa: F401
-
-    ON_TF = False
-
-minitf_only = pytest.mark.skipif(ON_TF, reason="checks a minitf extension TF lacks")
+from spec_backend import tf  # noqa: E402
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ Run with MINITF_SPEC_BACKEND=tf to check every unmarked expectation against real
 import numpy as np
 import pytest
 
-from conftest import minitf_only, tf
+from spec_backend import minitf_only, tf
 
 EXISTS = ("Variable x/v already exists, disallowed. Did you mean to set reuse=True or "
           "reuse=tf.AUTO_REUSE in VarScope?")

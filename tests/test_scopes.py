@@ -4,7 +4,7 @@ Run with MINITF_SPEC_BACKEND=tf to check every expectation against real TF.
 """
 import pytest
 
-from conftest import tf
+from spec_backend import tf
 
 
 def names(*vs):

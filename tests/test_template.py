@@ -4,7 +4,7 @@ Run with MINITF_SPEC_BACKEND=tf to check the expectations against real TF.
 """
 import pytest
 
-from conftest import tf
+from spec_backend import tf
 
 
 def linear(x_unused, size=2):

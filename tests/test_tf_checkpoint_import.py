@@ -55,6 +55,13 @@ _CONSTANTS = {
     "scalar_f": np.float32(2.5),
     "scalar_i": np.int64(-7),
 }
+_EXTRA = {
+    "u16": np.array([0, 65535], np.uint16),
+    "u32": np.array([0, 2**32 - 1], np.uint32),
+    "u64": np.array([0, 2**64 - 1], np.uint64),
+    "c64": np.array([1 + 2j, -3.5j], np.complex64),
+    "c128": np.array([[1e300 - 1j]], np.complex128),
+}
 _STRINGS = np.array([b"ab", b"", b"c\x00d\xff", b"x" * 300, bytes(range(256)) * 300], dtype=object)
 
 
@@ -72,6 +79,9 @@ def dtype_ckpt(tf1, tmp_path_factory):
                 tf1.get_variable("cols", shape=[4, 7], dtype=tf1.float64,
                                  partitioner=tf1.fixed_size_partitioner(2, axis=1),
                                  initializer=tf1.random_normal_initializer(seed=2, dtype=tf1.float64))
+        with tf1.variable_scope("extra"):  # dtypes get_variable cannot assign on CPU
+            for name, value in _EXTRA.items():
+                tf1.Variable(tf1.constant(value, dtype=tf1.as_dtype(value.dtype)), name=name)
         tf1.Variable(_STRINGS, name="strings")
         tf1.train.get_or_create_global_step()
     prefix = str(tmp_path_factory.mktemp("dtypes") / "model.ckpt")
@@ -113,6 +123,9 @@ def test_values_match_what_was_written(dtype_ckpt):
         got = reader.get_tensor(f"model/{name}")
         assert got.dtype == value.dtype and got.shape == np.shape(value), name
         assert got.tobytes() == np.asarray(value).tobytes(), name
+    for name, value in _EXTRA.items():
+        got = reader.get_tensor(f"extra/{name}")
+        assert got.dtype == value.dtype and got.tobytes() == value.tobytes(), name
     assert reader.get_tensor("strings").tolist() == _STRINGS.tolist()
     assert reader.get_tensor("global_step").dtype == np.int64
 

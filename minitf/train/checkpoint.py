@@ -19,7 +19,6 @@ leaves ``latest_checkpoint`` pointing at a complete checkpoint.
 from __future__ import annotations
 
 import glob
-import io
 import json
 import math
 import os
@@ -234,22 +233,28 @@ class CheckpointReader:
             z = np.load(self.path, allow_pickle=False)
         except FileNotFoundError:
             raise
-        except (ValueError, OSError, zipfile.BadZipFile, EOFError) as e:
+        except ValueError as e:  # with allow_pickle=False: the file is a pickle
+            raise CheckpointFormatError(f"{self.path}: refusing to load pickled data ({e})") from e
+        except (OSError, zipfile.BadZipFile, EOFError) as e:
             raise CheckpointFormatError(f"{self.path} is not a readable minitf checkpoint: {e}") from e
         if not isinstance(z, np.lib.npyio.NpzFile):
             raise CheckpointFormatError(f"{self.path} is a single .npy array, not a minitf checkpoint")
         return z
 
     def has_tensor(self, name: str) -> bool:
+        """Whether the checkpoint holds ``name``."""
         return name in self._specs
 
     def get_variable_to_shape_map(self) -> dict[str, list[int]]:
+        """{name: shape as list of ints}."""
         return {n: list(s[1]) for n, s in sorted(self._specs.items())}
 
     def get_variable_to_dtype_map(self) -> dict[str, np.dtype]:
+        """{name: numpy dtype}."""
         return {n: s[0] for n, s in sorted(self._specs.items())}
 
     def get_tensor(self, name: str) -> np.ndarray:
+        """The value of ``name`` as a numpy array."""
         if name not in self._specs:
             raise KeyError(f"Tensor {name!r} not found in checkpoint {self.prefix}; "
                            "use list_variables() to see the names it holds")
@@ -360,8 +365,15 @@ class Saver:
         host before any file is touched; on any error the previous checkpoint
         and the state file are left intact.
         """
-        tensors = {name: _to_host(name, v) for name, v in self._select(params).items()}
+        selected = self._select(params)
+        bad_keys = [k for k in selected if not isinstance(k, str)]
+        if bad_keys:
+            raise TypeError(f"Parameter names must be strings, got {bad_keys!r}")
+        tensors = {name: _to_host(name, v) for name, v in selected.items()}
         prefix = os.fspath(path)
+        if not os.path.basename(prefix) or os.path.isdir(prefix):
+            raise ValueError(f"save() needs a file prefix such as 'ckpt_dir/model', not the "
+                             f"directory {prefix!r}")
         if global_step is not None:
             prefix = f"{prefix}-{int(global_step)}"
         directory = os.path.dirname(prefix) or "."

@@ -35,7 +35,7 @@ import ml_dtypes  # jax's dtype package: jnp.bfloat16 is ml_dtypes.bfloat16
 import numpy as np
 
 from minitf.train import checkpoint as _ours
-from minitf.train._crc32c import crc32c, mask, unmask
+from minitf.train._crc32c import crc32c, unmask
 from minitf.train._sstable import read_table, read_varint
 
 __all__ = [
@@ -309,8 +309,10 @@ class TFCheckpointReader:
         if count * dtype.itemsize != len(raw):
             raise ValueError(f"{path}: tensor {what} has {len(raw)} bytes, expected "
                              f"{count} x {dtype.itemsize} for {dtype.name}{list(entry.shape)}")
-        value = np.frombuffer(raw, dtype=dtype.newbyteorder(self._byteorder) if dtype.itemsize > 1 else dtype)
-        return value.astype(dtype, copy=True).reshape(entry.shape)
+        value = np.frombuffer(raw, dtype=dtype).reshape(entry.shape)
+        if self._byteorder == ">" and dtype.itemsize > 1:
+            return value.byteswap()  # a copy, in native order
+        return value.copy()  # writable, independent of the read buffer
 
     def _decode_strings(self, what: str, entry: _Entry, raw: bytes, path: str) -> np.ndarray:
         # Layout: varint64 length per element, masked CRC-32C of the lengths
@@ -351,7 +353,7 @@ class TFCheckpointReader:
 # --------------------------------------------------------------------------
 # Entry points shared by TF checkpoints and minitf's own format.
 
-Reader = Union[TFCheckpointReader, "_ours.CheckpointReader"]
+Reader = Union[TFCheckpointReader, _ours.CheckpointReader]
 
 
 def _resolve(ckpt: str | os.PathLike) -> str:
