@@ -78,6 +78,12 @@ class Graph:
         self._rng_counter = 0
         # A per-step key set by lifted control flow (minitf.scan), else None.
         self.rng_override: jax.Array | None = None
+        # Access logs, kept only while `record_accesses()` is active (sharing report).
+        self.access_log: dict[str, list[tuple[str, str, str]]] | None = None
+        self.read_log: dict[str, int] | None = None
+        if _recorder.active is not None:
+            self.access_log, self.read_log = {}, {}
+            _recorder.active.append(self)
 
     # -- names ---------------------------------------------------------------
     def unique_name(self, name: str, mark_as_used: bool = True) -> str:
@@ -169,6 +175,15 @@ class Graph:
         self._collections.pop(name, None)
 
     # -- variables ---------------------------------------------------------------
+    def log_access(self, var: Any) -> None:
+        """Record who asked for `var` (variable scope, name scope, call site)."""
+        if self.access_log is None or not hasattr(var, "op"):
+            return
+        from minitf._callsite import user_site
+
+        entry = (self.current_scope.name, self._thread.name_stack, user_site())
+        self.access_log.setdefault(var.op.name, []).append(entry)
+
     def check_creation_allowed(self, name: str) -> None:
         """Refuse to create a variable inside a raw JAX transformation (it would leak)."""
         if not self.source.creates or self.trace is None:
@@ -275,6 +290,27 @@ def _jax_name_stack(old: str, new: str) -> Iterator[None]:
                     yield
             else:
                 yield
+
+
+class _Recorder(threading.local):
+    def __init__(self) -> None:
+        self.active: list[Graph] | None = None
+
+
+_recorder = _Recorder()
+
+
+@contextlib.contextmanager
+def record_accesses() -> Iterator[list[Graph]]:
+    """Graphs created inside log every get_variable access and every value read.
+
+    Yields the list those graphs are appended to (see minitf.viz.sharing).
+    """
+    previous, _recorder.active = _recorder.active, []
+    try:
+        yield _recorder.active
+    finally:
+        _recorder.active = previous
 
 
 class _DefaultGraphStack(threading.local):

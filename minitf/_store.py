@@ -79,13 +79,15 @@ def scope_get_variable(scope: Any, graph: Graph, name: str, shape: Any = None, d
         dtype = scope.dtype
     # Variable names depend on the variable scope only: creation runs at the root name scope.
     with graph.name_scope(None):
-        return store_get_variable(graph, full_name, shape=shape, dtype=dtype,
+        var = store_get_variable(graph, full_name, shape=shape, dtype=dtype,
                                   initializer=initializer, regularizer=regularizer,
                                   reuse=reuse, trainable=trainable, collections=collections,
                                   partitioner=partitioner, custom_getter=custom_getter,
                                   constraint=constraint, caching_device=caching_device,
                                   validate_shape=validate_shape, use_resource=use_resource,
                                   sharding=sharding)
+    graph.log_access(var)
+    return var
 
 
 def store_get_variable(graph: Graph, name: str, *, custom_getter: Any = None, **kwargs: Any) -> Any:
@@ -292,7 +294,9 @@ def new_variable(initial_value: Any = None, trainable: bool | None = None, colle
         value = _convert_initial_value(thunk_value, dtype)
     make = InitSpec(op_name, tuple(value.shape), value.dtype, thunk=lambda: value)
     trainable = True if trainable is None else trainable
-    return create_variable(graph, op_name, make, trainable, collections)
+    var = create_variable(graph, op_name, make, trainable, collections)
+    graph.log_access(var)
+    return var
 
 
 def _convert_initial_value(value: Any, dtype: Any) -> Any:

@@ -8,7 +8,6 @@ nothing but the parameter array, at no run-time cost.
 """
 from __future__ import annotations
 
-import traceback
 from typing import Any
 
 import jax
@@ -16,6 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from minitf._arraylike import ArrayLike, register_value_pytree
+from minitf._callsite import user_site
 from minitf._sources import Placeholder
 
 
@@ -46,14 +46,6 @@ class _Op:
         self.name = name
 
 
-def _user_frame() -> str:
-    """file:line of the innermost frame outside minitf (for 'defined at' hints)."""
-    for frame in reversed(traceback.extract_stack()[:-1]):
-        if "/minitf/" not in frame.filename.replace("\\", "/") or "/tests/" in frame.filename:
-            return f"{frame.filename}:{frame.lineno}"
-    return "<unknown>"
-
-
 @register_value_pytree
 class Variable(ArrayLike):
     """A TF1-style variable handle living in one Graph."""
@@ -69,7 +61,7 @@ class Variable(ArrayLike):
         self._dtype = jnp.dtype(dtype)
         self.trainable = trainable
         self._value = value
-        self.created_at = _user_frame()
+        self.created_at = user_site()
         self.sharding = None  # layout annotation (minitf.sharding), set by get_variable
 
     # -- identity ---------------------------------------------------------
@@ -111,6 +103,9 @@ class Variable(ArrayLike):
     # -- value --------------------------------------------------------------
     def value(self) -> jax.Array:
         """The variable's current value in its graph (after any assign)."""
+        reads = self._graph.read_log
+        if reads is not None:
+            reads[self._op_name] = reads.get(self._op_name, 0) + 1
         value = self._value
         if isinstance(value, Placeholder):
             value = self._value = value.materialize()
