@@ -52,7 +52,7 @@ class _ThreadState(threading.local):
 
         self.name_stack = ""
         self.current_scope: VariableScope = VariableScope(False)
-        self.scope_counts: dict[str, int] = {}
+        self.scope_counts = _naming.ScopeCounts()
 
 
 class Graph:
@@ -95,25 +95,17 @@ class Graph:
     def get_name_scope(self) -> str:
         return self._thread.name_stack
 
-    @contextlib.contextmanager
-    def name_scope(self, name: str | None) -> Iterator[str]:
+    def name_scope(self, name: str | None) -> "_NameScope":
         """TF's Graph.name_scope: validate, uniquify (or re-enter 'a/b/'), push."""
-        if name:
-            _naming.validate_scope_name(name, at_root=not self._thread.name_stack)
-        old = self._thread.name_stack
-        if not name:
-            new, returned = "", ""
-        elif name[-1] == "/":
-            new, returned = _naming.strip_scope_slash(name), name
-        else:
-            new = self.unique_name(name)
-            returned = new + "/"
-        self._thread.name_stack = new
-        try:
-            with _jax_name_stack(old, new):
-                yield returned
-        finally:
-            self._thread.name_stack = old
+        return _NameScope(self, name)
+
+    def set_name_stack(self, stack: str) -> str:
+        """Swap the name stack without mirroring it into JAX; returns the old one.
+
+        For get_variable's brief return to the root (it creates no ops there).
+        """
+        old, self._thread.name_stack = self._thread.name_stack, stack
+        return old
 
     # -- variable scopes -------------------------------------------------------
     @property
@@ -125,23 +117,18 @@ class Graph:
         self._thread.current_scope = scope
 
     @property
-    def scope_counts(self) -> dict[str, int]:
+    def scope_counts(self) -> _naming.ScopeCounts:
         return self._thread.scope_counts
 
     @scope_counts.setter
-    def scope_counts(self, counts: dict[str, int]) -> None:
+    def scope_counts(self, counts: _naming.ScopeCounts) -> None:
         self._thread.scope_counts = counts
 
     def open_variable_scope(self, scope_name: str) -> None:
-        counts = self._thread.scope_counts
-        counts[scope_name] = counts.get(scope_name, 0) + 1
+        self._thread.scope_counts.open(scope_name)
 
     def close_variable_subscopes(self, scope_name: str) -> None:
-        prefix = scope_name + "/"
-        counts = self._thread.scope_counts
-        for key in counts:
-            if key.startswith(prefix):
-                counts[key] = 0
+        self._thread.scope_counts.close_subscopes(scope_name)
 
     # -- collections -----------------------------------------------------------
     def add_to_collection(self, name: str, value: Any) -> None:
@@ -242,7 +229,7 @@ class Graph:
         """Everything a re-trace of the same code would otherwise see changed."""
         return (
             self._names.copy(),
-            dict(self._thread.scope_counts),
+            self._thread.scope_counts.copy(),
             dict(self._store),
             dict(self.variables_by_name),
             {k: list(v) for k, v in self._collections.items()},
@@ -257,6 +244,38 @@ class Graph:
         self._collections = collections
 
 
+class _NameScope:
+    """The context manager behind Graph.name_scope (a class: it is on every hot path)."""
+
+    __slots__ = ("_graph", "_name", "_old", "_jax")
+
+    def __init__(self, graph: Graph, name: str | None) -> None:
+        self._graph, self._name = graph, name
+
+    def __enter__(self) -> str:
+        graph, name = self._graph, self._name
+        thread = graph._thread
+        old = thread.name_stack
+        if name:
+            _naming.validate_scope_name(name, at_root=not old)
+        if not name:
+            new, returned = "", ""
+        elif name[-1] == "/":
+            new, returned = name[:-1], name
+        else:
+            new = graph.unique_name(name)
+            returned = new + "/"
+        self._jax = _jax_name_stack(old, new)
+        self._jax.__enter__()
+        self._old = old
+        thread.name_stack = new
+        return returned
+
+    def __exit__(self, *exc: Any) -> None:
+        self._graph._thread.name_stack = self._old
+        self._jax.__exit__(*exc)
+
+
 def _current_trace() -> Any:
     try:
         from jax._src import core
@@ -266,30 +285,34 @@ def _current_trace() -> Any:
         return None
 
 
-@contextlib.contextmanager
-def _jax_name_stack(old: str, new: str) -> Iterator[None]:
+_NO_CHANGE = contextlib.nullcontext()
+
+
+def _jax_name_stack(old: str, new: str) -> contextlib.AbstractContextManager:
     """Mirror TF's name stack into JAX's, so jaxprs and HLO carry TF scope paths.
 
     Nested scopes push only the suffix (keeping JAX's own transform entries);
     absolute jumps (re-entering 'a/', resetting to root) replace the stack.
     """
+    if new == old:
+        return _NO_CHANGE
+    if not old:
+        return jax.named_scope(new)
+    if new.startswith(old) and new[len(old)] == "/":
+        return jax.named_scope(new[len(old) + 1:])
+    return _reset_jax_name_stack(new)
+
+
+@contextlib.contextmanager
+def _reset_jax_name_stack(new: str) -> Iterator[None]:
     from jax._src import source_info_util
 
-    if old and new.startswith(old + "/"):
-        with jax.named_scope(new[len(old) + 1:]):
-            yield
-    elif not old and new:
-        with jax.named_scope(new):
-            yield
-    elif new == old:
-        yield
-    else:
-        with source_info_util.reset_name_stack():
-            if new:
-                with jax.named_scope(new):
-                    yield
-            else:
+    with source_info_util.reset_name_stack():
+        if new:
+            with jax.named_scope(new):
                 yield
+        else:
+            yield
 
 
 class _Recorder(threading.local):

@@ -76,6 +76,52 @@ class NameRegistry:
         return clone
 
 
+class ScopeCounts:
+    """How often each variable scope was opened, for `default_name` uniquification.
+
+    TF resets the counts of every sub-scope when a scope closes (so `layer` is
+    free again inside the next `outer`). TF scans all counts for that; here each
+    scope keeps its children, so closing costs only the size of its subtree.
+    """
+
+    __slots__ = ("_counts", "_children")
+
+    def __init__(self) -> None:
+        self._counts: dict[str, int] = {}
+        self._children: dict[str, set[str]] = {}
+
+    def count(self, name: str) -> int:
+        return self._counts.get(name, 0)
+
+    def open(self, name: str) -> None:
+        counts = self._counts
+        if name not in counts:
+            child = name
+            while "/" in child:
+                parent = child.rsplit("/", 1)[0]
+                siblings = self._children.setdefault(parent, set())
+                if child in siblings:
+                    break
+                siblings.add(child)
+                child = parent
+        counts[name] = counts.get(name, 0) + 1
+
+    def close_subscopes(self, name: str) -> None:
+        counts, children = self._counts, self._children
+        stack = list(children.get(name, ()))
+        while stack:
+            key = stack.pop()
+            if key in counts:
+                counts[key] = 0
+            stack.extend(children.get(key, ()))
+
+    def copy(self) -> "ScopeCounts":
+        clone = ScopeCounts()
+        clone._counts = dict(self._counts)
+        clone._children = {k: set(v) for k, v in self._children.items()}
+        return clone
+
+
 def near_names(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     """Existing names that look like `name` (same leaf first, then by spelling)."""
     candidates = list(candidates)

@@ -186,7 +186,7 @@ class _pure_variable_scope:  # noqa: N801 - TF's name for the same mechanism
         self._old = graph.current_scope
         if isinstance(self._name_or_scope, VariableScope):
             graph.open_variable_scope(self._new_name)
-            self._old_counts = dict(graph.scope_counts)
+            self._old_counts = graph.scope_counts.copy()
             scope = self._cached
         else:
             old = self._old
@@ -218,10 +218,10 @@ def unique_variable_scope(prefix: str) -> str:
     current = graph.current_scope.name
     name = f"{current}/{prefix}" if current else prefix
     counts = graph.scope_counts
-    if counts.get(name, 0) == 0:
+    if counts.count(name) == 0:
         return prefix
     idx = 1
-    while counts.get(f"{name}_{idx}", 0) > 0:
+    while counts.count(f"{name}_{idx}") > 0:
         idx += 1
     return f"{prefix}_{idx}"
 

@@ -16,28 +16,13 @@ from typing import Any, Callable, Sequence
 import jax.numpy as jnp
 import numpy as np
 
-from minitf import _naming
+from minitf import _naming, _shapes
 from minitf import dtypes as _dtypes
 from minitf._graph import Graph, GraphKeys, get_default_graph
 from minitf._arraylike import LazyTensor, unwrap
 from minitf._sources import InitSpec
 from minitf._variables import Variable
 from minitf.initializers import GlorotUniform, Initializer, Zeros
-
-
-def _format_shape(shape: Sequence[int] | None) -> str:
-    if shape is None:
-        return "<unknown>"
-    dims = tuple(shape)
-    return str(dims)
-
-
-def _as_shape(shape: Any) -> tuple[int, ...] | None:
-    if shape is None:
-        return None
-    if isinstance(shape, (int, np.integer)):
-        return (int(shape),)
-    return tuple(int(d) for d in shape)
 
 
 def _ref_dtype_name(dtype: Any) -> str:
@@ -66,9 +51,8 @@ def scope_get_variable(scope: Any, graph: Graph, name: str, shape: Any = None, d
         reuse = scope.reuse
     full_name = f"{scope.name}/{name}" if scope.name else name
     if dtype is not None and initializer is not None and not callable(initializer):
-        init_dtype = jnp.result_type(initializer) if not hasattr(initializer, "dtype") \
-            else _dtypes.as_dtype(initializer.dtype)
-        if _dtypes.as_dtype(init_dtype) != _dtypes.as_dtype(dtype):
+        init_dtype = _dtypes.infer_dtype(unwrap(initializer))
+        if init_dtype != _dtypes.as_dtype(dtype):
             raise ValueError("Initializer type '<dtype: %r>' and explicit dtype '<dtype: %r>' "
                              "don't match." % (_dtypes.name_of(init_dtype), _dtypes.name_of(dtype)))
     if initializer is None:
@@ -78,7 +62,8 @@ def scope_get_variable(scope: Any, graph: Graph, name: str, shape: Any = None, d
     if dtype is None:
         dtype = scope.dtype
     # Variable names depend on the variable scope only: creation runs at the root name scope.
-    with graph.name_scope(None):
+    outer_stack = graph.set_name_stack("")
+    try:
         var = store_get_variable(graph, full_name, shape=shape, dtype=dtype,
                                   initializer=initializer, regularizer=regularizer,
                                   reuse=reuse, trainable=trainable, collections=collections,
@@ -86,6 +71,8 @@ def scope_get_variable(scope: Any, graph: Graph, name: str, shape: Any = None, d
                                   constraint=constraint, caching_device=caching_device,
                                   validate_shape=validate_shape, use_resource=use_resource,
                                   sharding=sharding)
+    finally:
+        graph.set_name_stack(outer_stack)
     graph.log_access(var)
     return var
 
@@ -97,6 +84,8 @@ def store_get_variable(graph: Graph, name: str, *, custom_getter: Any = None, **
     true_getter = functools.partial(_true_getter, graph)
     if custom_getter is None:
         return true_getter(name, **kwargs)
+    if kwargs.get("trainable") is None:
+        kwargs["trainable"] = True  # TF resolves the default before calling getters
     getter_kwargs = dict(kwargs)
     getter_kwargs.pop("constraint", None)
     if getter_kwargs.get("sharding") is None:
@@ -137,7 +126,7 @@ def _get_single_variable(graph: Graph, name: str, shape: Any, dtype: Any, initia
     if shape is not None and from_value:
         raise ValueError("If initializer is a constant, do not specify shape.")
     dtype = _dtypes.as_dtype(dtype)
-    shape = _as_shape(shape)
+    shape = _shapes.as_shape(shape)
 
     found = graph.store.get(name)
     if found is not None:
@@ -146,9 +135,10 @@ def _get_single_variable(graph: Graph, name: str, shape: Any, dtype: Any, initia
                 "Variable %s already exists, disallowed. Did you mean to set reuse=True "
                 "or reuse=tf.AUTO_REUSE in VarScope? Originally defined at:\n\n  %s\n"
                 % (name, found.created_at))
-        if shape is not None and tuple(shape) != tuple(found.shape):
+        if not _shapes.is_compatible(shape, tuple(found.shape)):
             raise ValueError("Trying to share variable %s, but specified shape %s and found "
-                             "shape %s." % (name, _format_shape(shape), _format_shape(found.shape)))
+                             "shape %s." % (name, _shapes.format_shape(shape),
+                                            _shapes.format_shape(found.shape)))
         if dtype != found.dtype:
             raise ValueError("Trying to share variable %s, but specified dtype %s and found "
                              "dtype %s." % (name, dtype.name, _ref_dtype_name(found.dtype)))
@@ -166,18 +156,14 @@ def _get_single_variable(graph: Graph, name: str, shape: Any, dtype: Any, initia
                              "argument must be specified.")
         initializer, from_value = _default_initializer(name, dtype), False
     if from_value:
-        value = _as_value(initializer, None)
-        shape, dtype = tuple(value.shape), value.dtype
-        make = InitSpec(name, shape, dtype, thunk=lambda: value)
+        make = _spec_from_value(name, initializer)
     else:
         if inspect.isclass(initializer):
             initializer = initializer()
-        if shape is not None:
+        if _shapes.is_fully_defined(shape):
             make = _spec_from_initializer(name, shape, dtype, initializer)
         elif _needs_no_arguments(initializer):
-            value = _as_value(initializer(), None)
-            shape, dtype = tuple(value.shape), value.dtype
-            make = InitSpec(name, shape, dtype, thunk=lambda: value)
+            make = _spec_from_value(name, initializer())
         else:
             raise ValueError("The initializer passed is not valid. It should be a callable "
                              "with no arguments and the shape should not be provided or an "
@@ -185,7 +171,8 @@ def _get_single_variable(graph: Graph, name: str, shape: Any, dtype: Any, initia
                              "fully defined.")
     if trainable is None:
         trainable = True
-    # Like TF, the op name is made unique (a tf.Variable may already hold `name`).
+    # Like TF, the op name is validated and made unique (a tf.Variable may hold `name`).
+    _naming.validate_scope_name(name, at_root=True)
     var = create_variable(graph, graph.unique_name(name), make, trainable=trainable,
                           collections=collections, store_key=name)
     var.sharding = sharding
@@ -231,8 +218,12 @@ def _needs_no_arguments(fn: Callable) -> bool:
                for p in params)
 
 
-def _as_value(value: Any, dtype: Any) -> Any:
-    return jnp.asarray(unwrap(value), dtype=dtype)
+def _spec_from_value(name: str, value: Any) -> InitSpec:
+    """A variable initialized from a value keeps the value's TF dtype and shape."""
+    value = unwrap(value)
+    dtype = _dtypes.infer_dtype(value)
+    array = jnp.asarray(value, dtype=dtype)
+    return InitSpec(name, tuple(array.shape), dtype, thunk=lambda: array)
 
 
 def create_variable(graph: Graph, op_name: str, make: InitSpec, trainable: bool,
@@ -291,29 +282,16 @@ def new_variable(initial_value: Any = None, trainable: bool | None = None, colle
         thunk_value = initial_value
         if callable(thunk_value) and not isinstance(thunk_value, Variable):
             thunk_value = thunk_value()
-        value = _convert_initial_value(thunk_value, dtype)
-    make = InitSpec(op_name, tuple(value.shape), value.dtype, thunk=lambda: value)
+        value_dtype, value = _convert_initial_value(thunk_value, dtype)
+    make = InitSpec(op_name, tuple(value.shape), value_dtype, thunk=lambda: value)
     trainable = True if trainable is None else trainable
     var = create_variable(graph, op_name, make, trainable, collections)
     graph.log_access(var)
     return var
 
 
-def _convert_initial_value(value: Any, dtype: Any) -> Any:
-    """Convert like tf.convert_to_tensor: Python floats become float32, ints int32."""
+def _convert_initial_value(value: Any, dtype: Any) -> tuple[Any, Any]:
+    """(TF dtype, array) as tf.convert_to_tensor would: Python floats are float32, ints int32."""
     value = unwrap(value)
-    target = _dtypes.as_dtype(dtype) if dtype is not None else None
-    if target is None and not hasattr(value, "dtype"):
-        inferred = np.asarray(value)
-        if inferred.dtype == np.float64:
-            target = _dtypes.float32
-        elif inferred.dtype == np.int64:
-            target = _dtypes.int32
-        elif inferred.dtype.kind in "USO":
-            raise TypeError(f"Cannot convert {value!r} to a numeric tensor: "
-                            "tf.Variable needs numbers.")
-    if isinstance(value, str) or (hasattr(value, "dtype") is False and
-                                  np.asarray(value).dtype.kind in "USO"):
-        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype "
-                        f"{_dtypes.name_of(target or 'float32')}")
-    return jnp.asarray(value, dtype=target)
+    target = _dtypes.infer_dtype(value, dtype)
+    return target, jnp.asarray(value, dtype=target)

@@ -36,6 +36,34 @@ def as_dtype(value: Any) -> np.dtype:
         raise TypeError(f"Cannot convert {value!r} to a dtype.") from None
 
 
+def infer_dtype(value: Any, dtype: Any = None) -> np.dtype:
+    """The dtype TF's convert_to_tensor gives `value`: arrays keep theirs, Python
+    floats are float32 and ints int32; an explicit `dtype` must fit the value.
+    """
+    if dtype is not None:
+        target = as_dtype(dtype)
+        if not hasattr(value, "dtype"):
+            _check_python_value_fits(value, target)
+        return target
+    if hasattr(value, "dtype"):
+        return as_dtype(value.dtype)
+    inferred = np.asarray(value)
+    if inferred.dtype.kind in "USO":
+        raise TypeError(f"Cannot convert {value!r} to a numeric tensor: variables need numbers.")
+    return {np.dtype("float64"): float32, np.dtype("int64"): int32}.get(inferred.dtype,
+                                                                        inferred.dtype)
+
+
+def _check_python_value_fits(value: Any, target: np.dtype) -> None:
+    flat = np.asarray(value)
+    if flat.dtype.kind in "USO":
+        raise TypeError(f"Expected {target.name}, but got {value!r} of type "
+                        f"'{type(value).__name__}'.")
+    if flat.dtype.kind == "f" and (jnp.issubdtype(target, jnp.integer) or target == bool):
+        bad = flat.reshape(-1)[0].item()
+        raise TypeError(f"Expected {target.name}, but got {bad!r} of type 'float'.")
+
+
 def name_of(dtype: Any) -> str:
     return as_dtype(dtype).name
 

@@ -64,7 +64,8 @@ class Ones(Initializer):
 
 
 class Constant(Initializer):
-    """A scalar is broadcast; a list must have the variable's size (reshaped)."""
+    """TF1's constant_initializer: a scalar is broadcast; a list fills the variable in
+    row-major order, padded with its last value when shorter (never longer)."""
 
     def __init__(self, value: Any = 0, dtype: Any = None, verify_shape: bool = False) -> None:
         self.value = value if np.isscalar(value) else np.asarray(value)
@@ -74,12 +75,14 @@ class Constant(Initializer):
         value = np.asarray(self.value)
         if value.size == 1:
             return jnp.full(shape, value.reshape(()), dtype)
-        if value.size != math.prod(shape):
-            raise TypeError(
-                f"constant_initializer got {value.size} values for a variable of "
-                f"shape {shape} ({math.prod(shape)} elements); give a scalar or "
-                "exactly one value per element.")
-        return jnp.asarray(value.reshape(shape), dtype)
+        size = math.prod(shape)
+        if value.size > size:
+            raise ValueError(f"Too many elements provided. Takes at most {size}, but got "
+                             f"{value.size}.")
+        flat = value.reshape(-1)
+        if value.size < size:
+            flat = np.concatenate([flat, np.full(size - value.size, flat[-1], flat.dtype)])
+        return jnp.asarray(flat.reshape(shape), dtype)
 
     def batch_key(self) -> tuple:
         return (type(self), np.asarray(self.value).tobytes(), str(np.asarray(self.value).dtype),

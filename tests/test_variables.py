@@ -85,8 +85,9 @@ def test_initializers_have_tf1_statistics(graph):
     np.testing.assert_allclose(o.T @ o, np.eye(4), atol=1e-5)
     c = init.Constant([1.0, 2.0, 3.0, 4.0]).sample(key, (2, 2))
     np.testing.assert_array_equal(c, [[1.0, 2.0], [3.0, 4.0]])
-    with pytest.raises(TypeError, match="constant_initializer got 3 values"):
-        init.Constant([1.0, 2.0, 3.0]).sample(key, (2, 2))
+    np.testing.assert_array_equal(init.Constant([1.0, 2.0]).sample(key, (4,)), [1, 2, 2, 2])
+    with pytest.raises(ValueError, match="Too many elements provided. Takes at most 2, but got 3."):
+        init.Constant([1.0, 2.0, 3.0]).sample(key, (2,))
 
 
 def test_conv_kernel_fans_count_receptive_field():

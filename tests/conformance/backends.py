@@ -63,14 +63,22 @@ def _jsonable(value):
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in sorted(value.items())}
     if isinstance(value, np.ndarray):
-        if value.dtype == np.bool_:
+        if value.dtype == np.bool_ or np.issubdtype(value.dtype, np.integer):
             return value.tolist()
         return _jsonable(np.round(value.astype(np.float64), 5).tolist())
     if isinstance(value, np.bool_):
         return bool(value)
-    # Fallback: something odd got logged; keep a type tag, not a repr (reprs
-    # differ by backend by design).
-    return "<%s>" % type(value).__name__
+    # Fallback: something odd got logged; keep a neutral tag, not a repr or a
+    # type name (both differ by backend by design).
+    return "<object>"
+
+
+def _is_simple(value):
+    if value is None or isinstance(value, (bool, str, int, float, np.integer, np.floating)):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(_is_simple(v) for v in value)
+    return False
 
 
 class UncaughtError(Exception):
@@ -103,8 +111,15 @@ class Recorder:
         except Exception as e:  # noqa: BLE001 - we log every error
             self.log.append([label, ["raised", type(e).__name__, normalize_message(e)]])
             return None
-        self.log.append([label, ["ok"]])
+        if _is_simple(result):
+            self.log.append([label, ["ok", _jsonable(result)]])
+        else:
+            self.log.append([label, ["ok"]])
         return result
+
+    def err(self, label, e):
+        """Log an exception caught by the caller."""
+        self.log.append([label, ["raised", type(e).__name__, normalize_message(e)]])
 
     def error_type(self, fn, label):
         """Like expect_error, but log only the exception type (for errors
@@ -162,13 +177,14 @@ class Backend:
         ``["<uncaught>", [type, message]]`` entry, so a crash shows up as a
         log difference instead of a test error."""
         rec = Recorder(self)
+        self.last_traceback = None
         with self.tf.Graph().as_default() as g:
             self.graph = g
             try:
                 scenario(self.tf, rec)
             except Exception as e:  # noqa: BLE001
                 rec.log.append(["<uncaught>", [type(e).__name__, normalize_message(e)]])
-                rec.uncaught_traceback = traceback.format_exc()
+                self.last_traceback = traceback.format_exc()
         return rec.log
 
     def reuse(self, scope):
