@@ -56,7 +56,7 @@ def _slices(dim: int, count: int) -> list[int]:
 
 def get_partitioned_variable(graph: Any, name: str, shape: Any, dtype: Any, initializer: Any,
                              regularizer: Any, reuse: Any, trainable: Any, collections: Any,
-                             partitioner: Callable) -> PartitionedVariable:
+                             partitioner: Callable, sharding: Any = None) -> PartitionedVariable:
     from minitf._store import _get_single_variable
 
     if shape is None:
@@ -69,12 +69,12 @@ def get_partitioned_variable(graph: Any, name: str, shape: Any, dtype: Any, init
                          f"partitioning: {parts}")
     if not axes:
         return _get_single_variable(graph, name, shape, dtype, initializer, regularizer, reuse,
-                                    trainable, collections)
+                                    trainable, collections, sharding)
     axis = axes[0]
     pieces = []
     for i, size in enumerate(_slices(shape[axis], parts[axis])):
         part_shape = shape[:axis] + (size,) + shape[axis + 1:]
         pieces.append(_get_single_variable(graph, _naming.join(name, f"part_{i}"), part_shape,
                                            dtype, initializer, regularizer, reuse, trainable,
-                                           collections))
+                                           collections, sharding))
     return PartitionedVariable(name, shape, dtype, pieces, axis)

@@ -109,7 +109,8 @@ def _true_getter(graph: Graph, name: str, shape: Any = None, dtype: Any = _dtype
         return get_partitioned_variable(graph, name, shape=shape, dtype=dtype,
                                         initializer=initializer, regularizer=regularizer,
                                         reuse=reuse, trainable=trainable,
-                                        collections=collections, partitioner=partitioner)
+                                        collections=collections, partitioner=partitioner,
+                                        sharding=sharding)
     if f"{name}/part_0" in graph.store:
         raise ValueError(
             "No partitioner was provided, but a partitioned version of the variable was "
@@ -142,6 +143,9 @@ def _get_single_variable(graph: Graph, name: str, shape: Any, dtype: Any, initia
         if dtype != found.dtype:
             raise ValueError("Trying to share variable %s, but specified dtype %s and found "
                              "dtype %s." % (name, dtype.name, _ref_dtype_name(found.dtype)))
+        if sharding is not None and found.sharding is not None and sharding != found.sharding:
+            raise ValueError("Trying to share variable %s, but specified sharding %s and found "
+                             "sharding %s." % (name, sharding, found.sharding))
         return found
 
     if reuse is True:

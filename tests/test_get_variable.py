@@ -218,3 +218,19 @@ def test_partitioned_variable_parts_are_named_part_i(graph):
                                                        "p/w/part_2:0"]
     assert [tuple(v.shape) for v in tf.global_variables()] == [(3, 2), (2, 2), (2, 2)]
     assert len(list(pv)) == 3
+
+
+@minitf_only
+def test_conflicting_sharding_on_reuse_is_an_error(graph):
+    with tf.variable_scope("d"):
+        tf.get_variable("w", [4, 4], sharding=(None, "model"))
+    with pytest.raises(ValueError, match="specified sharding"):
+        with tf.variable_scope("d", reuse=True):
+            tf.get_variable("w", [4, 4], sharding=("model", None))
+
+
+@minitf_only
+def test_partitioned_parts_keep_the_sharding_annotation(graph):
+    with tf.variable_scope("p", partitioner=tf.fixed_size_partitioner(2)):
+        tf.get_variable("v", [4, 4], sharding=(None, "model"))
+    assert [v.sharding for v in tf.global_variables()] == [(None, "model")] * 2
