@@ -36,6 +36,11 @@ demo: install-examples
 test: install-test
 	$(PY) -m pytest -q -n $(JOBS) --dist loadfile
 
+## make test-dist: sharding on 8 simulated CPU devices + a 2-process jax.distributed run
+## (also part of make test; this target runs just those)
+test-dist: install-test
+	$(PY) -m pytest -q -n $(JOBS) --dist loadfile tests/test_sharding.py tests/test_multiprocess.py
+
 ## make bench: benchmarks against hand-written JAX, Haiku, Flax and TF1 -> benchmarks/RESULTS.md
 bench: install-bench
 	$(PY) benchmarks/run.py

@@ -132,8 +132,8 @@ class Graph:
 
     # -- collections -----------------------------------------------------------
     def add_to_collection(self, name: str, value: Any) -> None:
-        with self._lock:
-            self._collections.setdefault(name, []).append(value)
+        # dict.setdefault and list.append are atomic under the GIL: no lock on this hot path.
+        self._collections.setdefault(name, []).append(value)
 
     def add_to_collections(self, names: Any, value: Any) -> None:
         names = (names,) if isinstance(names, str) else set(names)

@@ -14,6 +14,8 @@ def as_shape(shape: Any) -> Shape | None:
     """Convert a user shape, raising TF's TypeError for dims that aren't integers."""
     if shape is None:
         return None
+    if type(shape) in (list, tuple) and all(type(d) is int for d in shape):
+        return tuple(shape)  # the common case, fast
     if hasattr(shape, "__index__") and not hasattr(shape, "__len__"):
         shape = [shape]
     return tuple(_as_dim(d) for d in shape)

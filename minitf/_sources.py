@@ -12,9 +12,8 @@ as TF1 does; a `ValueSource` decides only what value a new entry gets:
 """
 from __future__ import annotations
 
-import dataclasses
 import zlib
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -32,13 +31,13 @@ def name_hash(name: str) -> int:
     return zlib.crc32(name.encode("utf-8")) & 0x7FFFFFFF
 
 
-@dataclasses.dataclass(frozen=True)
-class InitSpec:
+class InitSpec(NamedTuple):
     """How to make a new variable's initial value.
 
     `sampler` (an `Initializer`) is a pure function of (key, shape, dtype) and
     can be batched with others of the same configuration; otherwise `thunk`
-    computes the value inside the current trace.
+    computes the value inside the current trace. (A NamedTuple: one is built
+    per variable per trace.)
     """
 
     name: str

@@ -81,9 +81,9 @@ def store_get_variable(graph: Graph, name: str, *, custom_getter: Any = None, **
     """_VariableStore.get_variable: the custom-getter chain around the true getter."""
     if custom_getter is not None and not callable(custom_getter):
         raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
-    true_getter = functools.partial(_true_getter, graph)
     if custom_getter is None:
-        return true_getter(name, **kwargs)
+        return _true_getter(graph, name, **kwargs)
+    true_getter = functools.partial(_true_getter, graph)
     if kwargs.get("trainable") is None:
         kwargs["trainable"] = True  # TF resolves the default before calling getters
     getter_kwargs = dict(kwargs)
@@ -238,7 +238,7 @@ def create_variable(graph: Graph, op_name: str, make: InitSpec, trainable: bool,
     collections; `store_key` also registers it in get_variable's store.
     """
     if op_name != make.name:
-        make = InitSpec(op_name, make.shape, make.dtype, make.sampler, make.thunk)
+        make = make._replace(name=op_name)
     graph.check_creation_allowed(op_name)
     value = graph.source.value_for(graph, make)
     var = Variable(graph, op_name, make.shape, make.dtype, trainable, value)

@@ -144,11 +144,13 @@ class Transformed:
         self.variables: dict[str, VariableInfo] = {}
         functools.update_wrapper(self, fn, updated=())
 
-    def _run(self, source: Any, args: tuple, kwargs: dict) -> tuple[Any, Graph]:
+    def _run(self, source: Any, args: tuple, kwargs: dict,
+             record: bool = True) -> tuple[Any, Graph]:
         graph = Graph(source)
         with graph.as_default():
             out = self.fn(*args, **kwargs)
-        self.variables = _variable_infos(graph)
+        if record:
+            self.variables = _variable_infos(graph)
         return out, graph
 
     def init(self, rng: Any, *args: Any, **kwargs: Any) -> Params:
@@ -188,7 +190,8 @@ class Transformed:
                            **kwargs: Any) -> tuple[Any, Params]:
         """Run with `params`; also return `{name: new value}` for variables assigned."""
         source = ApplySource(params, None if rng is None else _as_key(rng))
-        out, graph = self._run(source, args, kwargs)
+        # Metadata is recorded by init; apply records it only if init never ran here.
+        out, graph = self._run(source, args, kwargs, record=not self.variables)
         if self.check_unused_params:
             source.check_all_used()
         return _to_values(out), dict(graph.updates)

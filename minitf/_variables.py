@@ -58,7 +58,8 @@ class Variable(ArrayLike):
         self._graph = graph
         self._op_name = op_name
         self._shape = TensorShape(shape)
-        self._dtype = jnp.dtype(dtype)
+        self._dtype = dtype if type(dtype) is np.dtype or isinstance(dtype, np.dtype) \
+            else jnp.dtype(dtype)
         self.trainable = trainable
         self._value = value
         self.created_at = user_site()

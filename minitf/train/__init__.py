@@ -6,8 +6,8 @@
   read TF1 ``tf.train.Saver`` (V2 bundle) checkpoints without TensorFlow, and
   minitf checkpoints through the same entry points.
 
-Only numpy, jax (and its ml_dtypes) and the standard library are imported;
-jax itself is loaded lazily, when arrays are handed back.
+The checkpoint modules use only numpy, ml_dtypes (jax's dtype package) and
+the standard library, and import jax lazily, when arrays are handed back.
 """
 
 from minitf.train.checkpoint import CheckpointFormatError, CheckpointReader, Saver, latest_checkpoint
@@ -23,3 +23,13 @@ __all__ = [
     "TFCheckpointReader",
     "CheckpointFormatError",
 ]
+
+# Optimizers (TF1 update rules on JAX) and var_list selection.
+from minitf.train.optimizers import (AdamOptimizer, GradientDescentOptimizer, MomentumOptimizer,  # noqa: E402
+                                     Optimizer, OptimizerState, RMSPropOptimizer)
+from minitf.train.selection import resolve_var_list, scope_labels, select  # noqa: E402
+from minitf.train.train_step import TrainState, TrainStep  # noqa: E402
+
+__all__ += ["Optimizer", "OptimizerState", "GradientDescentOptimizer", "MomentumOptimizer",
+            "AdamOptimizer", "RMSPropOptimizer", "TrainStep", "TrainState", "resolve_var_list",
+            "select", "scope_labels"]
