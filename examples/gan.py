@@ -233,33 +233,34 @@ def save_pictures(outdir: str, samples: np.ndarray, history: dict[str, list]) ->
     return samples_png, losses_png
 
 
-def summary_writer(logdir: str) -> Any:
-    """`minitf.summary.FileWriter`, or None when that package is unavailable."""
-    try:
-        from minitf.summary import FileWriter
-    except ImportError:
-        print("minitf.summary not available: no TensorBoard events written")
-        return None
-    return FileWriter(logdir)
+def summary_writer(logdir: str, model: tf.Transformed, params: dict, z: jax.Array,
+                   real: jax.Array) -> Any:
+    """A TensorBoard writer whose event file starts with the model's graph (one box per scope)."""
+    from minitf.summary import FileWriter
+    from minitf.viz.graph_export import graph_def_from_function
+
+    writer = FileWriter(logdir)
+    writer.add_graph(graph_def_from_function(lambda p, z_, r: model.apply(p, z_, r),
+                                             params, z, real))
+    return writer
 
 
 def save_checkpoint(params: dict, outdir: str, step: int) -> str:
-    """`minitf.train.Saver` if available, else a pickle-free `np.savez`."""
-    saver_cls = getattr(tftrain, "Saver", None)
-    if saver_cls is not None:
-        return saver_cls().save(params, os.path.join(outdir, "ckpt", "gan"), global_step=step)
-    print("minitf.train.Saver not available: writing params with np.savez")
-    path = os.path.join(outdir, "gan_params.npz")
-    np.savez(path, **{k: np.asarray(v) for k, v in params.items()})
-    return path
+    return tftrain.Saver().save(params, os.path.join(outdir, "ckpt", "gan"), global_step=step)
 
 
-def print_param_table(params: dict, model: tf.Transformed) -> None:
-    try:
-        from minitf.viz import param_table
-    except ImportError:
-        return
+def print_model_report(params: dict, model: tf.Transformed, z: jax.Array, real: jax.Array) -> None:
+    """The parameter table, and the sharing report proving D is one set of weights used twice."""
+    from minitf.viz import param_table
+    from minitf.viz.sharing import sharing_report
+
     print(param_table(params, trainable=model.trainable_names()))
+    report = sharing_report(model, params, z, real)
+    shared = report.shared()
+    print(f"sharing: {len(shared)} of {len(report.uses)} variables are used from more than one "
+          f"place; e.g. discriminator/hidden/kernel:")
+    for (vscope, nscope, site), n in report.uses.get("discriminator/hidden/kernel", {}).items():
+        print(f"    x{n} variable_scope={vscope!r} name_scope={nscope!r} at {site}")
 
 
 # ----------------------------------------------------------------------------
@@ -280,8 +281,9 @@ def train(steps: int = 15000, seed: int = 0, reuse: str = "true", batch: int = 6
     model = build_model(reuse, layers)
     key = jax.random.PRNGKey(seed)
     key, k_init, k_eval = jax.random.split(key, 3)
-    params = model.init(k_init, jnp.zeros((batch, Z_DIM)), data[:batch])
-    print_param_table(params, model)
+    z0 = jnp.zeros((batch, Z_DIM))
+    params = model.init(k_init, z0, data[:batch])
+    print_model_report(params, model, z0, data[:batch])
 
     clf = fit_classifier(x_np, y_np) if evaluate else None
     results: dict[str, Any] = {"reuse": reuse, "layers": layers, "steps": steps, "seed": seed,
@@ -293,7 +295,7 @@ def train(steps: int = 15000, seed: int = 0, reuse: str = "true", batch: int = 6
 
     init_states, step = make_train_step(model, data, batch=batch, lr=lr)
     d_state, g_state = init_states(params)
-    writer = summary_writer(os.path.join(outdir, "tb"))
+    writer = summary_writer(os.path.join(outdir, "tb"), model, params, z0, data[:batch])
     history: dict[str, list] = {"step": [], "d_loss": [], "g_loss": []}
     t_train = time.perf_counter()
     bar = tqdm(range(1, steps + 1), desc="GAN", disable=not progress, mininterval=0.5,
@@ -307,17 +309,15 @@ def train(steps: int = 15000, seed: int = 0, reuse: str = "true", batch: int = 6
             history["d_loss"].append(dl)
             history["g_loss"].append(gl)
             bar.set_postfix(D=f"{dl:.3f}", G=f"{gl:.3f}", refresh=False)
-            if writer is not None:
-                writer.scalar("loss/discriminator", dl, i)
-                writer.scalar("loss/generator", gl, i)
+            writer.scalar("loss/discriminator", dl, i)
+            writer.scalar("loss/generator", gl, i)
     bar.close()
     results["train_seconds"] = time.perf_counter() - t_train
 
     samples = generate(model, params, k_eval, 1000)
     results["samples_png"], results["losses_png"] = save_pictures(outdir, samples, history)
-    if writer is not None:
-        writer.image("samples", sample_grid(samples), steps)
-        writer.close()
+    writer.image("samples", sample_grid(samples), steps)
+    writer.close()
     results["checkpoint"] = save_checkpoint(params, outdir, steps)
     if clf is not None:
         results["trained"] = score_samples(clf, samples)
