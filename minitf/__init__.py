@@ -5,7 +5,7 @@ Variable / make_template with TF1's names, reuse rules and errors; `transform`
 turns a model function written that way into pure `init` / `apply` functions
 for jit, grad and optax.
 """
-from minitf import control_flow, dtypes, initializers
+from minitf import control_flow, dtypes, initializers, layers, losses, nn, train
 from minitf._arraylike import LazyTensor
 from minitf.control_flow import cond, remat, scan, vmap, while_loop
 from minitf._assign import assign, assign_add, assign_sub
@@ -38,6 +38,15 @@ from minitf.ops import *  # noqa: F401,F403 - TF-named math ops (tf.add, tf.matm
 from minitf.ops import tf_op
 
 VariableV1 = Variable
+
+
+def __getattr__(name):
+    """Subpackages with optional dependencies (tensorboard) load on first use."""
+    if name in ("summary", "viz", "sharding"):
+        import importlib
+
+        return importlib.import_module(f"minitf.{name}")
+    raise AttributeError(f"module 'minitf' has no attribute {name!r}")
 
 
 def next_rng_key():

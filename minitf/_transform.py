@@ -111,7 +111,9 @@ class _SamplerKey:
 
 def _unstack(stacked: jax.Array, count: int) -> list[jax.Array]:
     """Rows of a stacked sample as separate arrays, with one transfer on CPU."""
-    if stacked.sharding.device_set and next(iter(stacked.sharding.device_set)).platform == "cpu":
+    if isinstance(stacked, jax.core.Tracer):  # init itself is being traced (jit/eval_shape)
+        return [stacked[i] for i in range(count)]
+    if next(iter(stacked.sharding.device_set)).platform == "cpu":
         host = np.asarray(stacked)
         return jax.device_put([host[i] for i in range(count)])
     return [stacked[i] for i in range(count)]

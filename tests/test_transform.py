@@ -297,3 +297,13 @@ def test_assign_inside_raw_scan_is_a_clear_error():
         model.init(0, xs)
     with pytest.raises(RuntimeError, match="inside a raw JAX transformation"):
         model.apply({"count": jnp.zeros(())}, xs)
+
+
+def test_init_itself_can_be_jitted_and_eval_shaped():
+    model = tf.transform(mlp)
+    params = jax.jit(model.init)(jax.random.PRNGKey(0), X)
+    eager = model.init(jax.random.PRNGKey(0), X)
+    for k in eager:
+        np.testing.assert_allclose(params[k], eager[k], rtol=1e-6)
+    shapes = jax.eval_shape(model.init, jax.random.PRNGKey(0), X)
+    assert shapes["layer0/w"].shape == (8, 16)

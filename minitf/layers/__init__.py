@@ -1,0 +1,14 @@
+"""`tf.layers`: TF1's functional layers on JAX, with TF1's variable names and reuse rules.
+
+`dense`, `conv2d`, `batch_normalization` create variables in `dense`, `dense_1`,
+... (or `name`, shared with `reuse=True`) exactly as `tf.compat.v1.layers` does;
+`dropout`, `flatten` and the pooling layers have no variables. Batch-norm moving
+averages come back from `model.apply_with_updates` (see `normalization`).
+"""
+from minitf.layers.convolutional import conv2d
+from minitf.layers.core import dense, dropout, flatten
+from minitf.layers.normalization import batch_normalization
+from minitf.layers.pooling import average_pooling2d, max_pooling2d
+
+__all__ = ["dense", "conv2d", "dropout", "flatten", "batch_normalization", "max_pooling2d",
+           "average_pooling2d"]

@@ -1,0 +1,84 @@
+"""TF1's `tf.layers.dense`, `dropout` and `flatten` (functional forms), TF's names.
+
+`dense` creates `<scope>/kernel` [in, units] (default initializer: the scope's,
+else glorot_uniform) and `<scope>/bias` [units] (zeros) in the scope chosen by
+`layer_scope`: `dense`, `dense_1`, ... or `name`.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import jax
+import jax.numpy as jnp
+
+from minitf import ops as _ops
+from minitf._graph import get_default_graph
+from minitf._store import get_variable
+from minitf.initializers import Zeros
+from minitf.layers._scoping import (add_activity_regularization, as_input, layer_scope,
+                                    variable_dtype)
+from minitf.nn.ops import bias_add
+
+
+def dense(inputs: Any, units: int, activation: Callable | None = None, use_bias: bool = True,
+          kernel_initializer: Any = None, bias_initializer: Any = Zeros(),
+          kernel_regularizer: Any = None, bias_regularizer: Any = None,
+          activity_regularizer: Any = None, trainable: bool = True, name: str | None = None,
+          reuse: Any = None) -> jax.Array:
+    """activation(inputs @ kernel + bias) over the last axis of `inputs`."""
+    x = as_input(inputs)
+    if x.ndim < 2:
+        raise ValueError(f"Input 0 of layer \"dense\" should have at least 2 dimensions; "
+                         f"received shape {x.shape}")
+    with layer_scope("dense", name, reuse):
+        dtype = variable_dtype(x)
+        kernel = get_variable("kernel", [x.shape[-1], units], dtype=dtype,
+                              initializer=kernel_initializer, regularizer=kernel_regularizer,
+                              trainable=trainable)
+        bias = (get_variable("bias", [units], dtype=dtype, initializer=bias_initializer,
+                             regularizer=bias_regularizer, trainable=trainable)
+                if use_bias else None)
+        x = x.astype(dtype)
+        if x.ndim == 2:
+            outputs = _ops.matmul(x, kernel)
+        else:
+            outputs = _ops.tensordot(x, kernel, [[x.ndim - 1], [0]])
+        if bias is not None:
+            outputs = bias_add(outputs, bias)
+        if activation is not None:
+            outputs = activation(outputs)
+        add_activity_regularization(activity_regularizer, outputs)
+        return outputs
+
+
+def _is_static_false(training: Any) -> bool:
+    return isinstance(training, (bool, int)) and not training
+
+
+def dropout(inputs: Any, rate: float = 0.5, noise_shape: Sequence[int] | None = None,
+            seed: Any = None, training: Any = False, name: str | None = None) -> jax.Array:
+    """With `training` true: drop with probability `rate` and scale by 1/(1-rate); else identity.
+
+    `training` may be a traced boolean. Randomness comes from `apply(..., rng=key)`.
+    """
+    x = as_input(inputs)
+    with layer_scope(name or "dropout", None, None):
+        if _is_static_false(training) or (isinstance(rate, (int, float)) and rate == 0):
+            return _ops.identity(x)
+        key = get_default_graph().next_rng_key()
+        shape = x.shape if noise_shape is None else tuple(int(d) for d in noise_shape)
+        keep = jax.random.uniform(key, shape) >= rate
+        dropped = jnp.where(keep, x / (1.0 - rate), jnp.zeros((), x.dtype))
+        if isinstance(training, (bool, int)):
+            return dropped
+        return jnp.where(jnp.asarray(training), dropped, x)
+
+
+def flatten(inputs: Any, name: str | None = None,
+            data_format: str = "channels_last") -> jax.Array:
+    """[batch, ...] -> [batch, prod(...)] (channels_first inputs are made channels-last first)."""
+    x = as_input(inputs)
+    with layer_scope(name or "flatten", None, None):
+        if data_format == "channels_first" and x.ndim > 2:
+            x = jnp.transpose(x, (0,) + tuple(range(2, x.ndim)) + (1,))
+        return _ops.reshape(x, [x.shape[0], -1] if x.ndim else [1, 1])

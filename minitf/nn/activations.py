@@ -1,0 +1,78 @@
+"""TF1's activation functions (`tf.nn.relu`, ...) with TF's op names and formulas.
+
+Each is a `tf_op`: it takes TF's `name=`, claims that op name in the current
+name scope (so later scopes are uniquified as in TF) and computes with jax.nn.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from minitf._arraylike import unwrap
+from minitf.ops import sigmoid, tanh, tf_op  # noqa: F401 - re-exported as tf.nn.*
+
+
+def _arr(x: Any) -> jax.Array:
+    return jnp.asarray(unwrap(x))
+
+
+@tf_op("Relu")
+def relu(features: Any) -> jax.Array:
+    return jax.nn.relu(_arr(features))
+
+
+@tf_op("Relu6")
+def relu6(features: Any) -> jax.Array:
+    return jnp.clip(_arr(features), 0.0, 6.0)
+
+
+@tf_op("Elu")
+def elu(features: Any) -> jax.Array:
+    return jax.nn.elu(_arr(features))
+
+
+@tf_op("Selu")
+def selu(features: Any) -> jax.Array:
+    return jax.nn.selu(_arr(features))
+
+
+@tf_op("LeakyRelu")
+def leaky_relu(features: Any, alpha: float = 0.2) -> jax.Array:
+    x = _arr(features)
+    if alpha <= 1:  # TF computes max(alpha * x, x) in this case
+        return jnp.maximum(alpha * x, x)
+    return jnp.where(x > 0, x, alpha * x)
+
+
+@tf_op("Softplus")
+def softplus(features: Any) -> jax.Array:
+    return jax.nn.softplus(_arr(features))
+
+
+@tf_op("Softsign")
+def softsign(features: Any) -> jax.Array:
+    return jax.nn.soft_sign(_arr(features))
+
+
+@tf_op("swish")
+def swish(features: Any) -> jax.Array:
+    return jax.nn.swish(_arr(features))
+
+
+def _softmax_axis(axis: Any, dim: Any) -> int:
+    if axis is not None and dim is not None:
+        raise ValueError("Cannot specify both 'axis' and 'dim'")
+    chosen = axis if axis is not None else dim
+    return -1 if chosen is None else int(chosen)
+
+
+@tf_op("Softmax")
+def softmax(logits: Any, axis: int | None = None, dim: int | None = None) -> jax.Array:
+    return jax.nn.softmax(_arr(logits), axis=_softmax_axis(axis, dim))
+
+
+@tf_op("LogSoftmax")
+def log_softmax(logits: Any, axis: int | None = None, dim: int | None = None) -> jax.Array:
+    return jax.nn.log_softmax(_arr(logits), axis=_softmax_axis(axis, dim))

@@ -1,0 +1,74 @@
+"""TF1's logits losses and `l2_loss`, with TF's signatures, op names and formulas.
+
+Signatures are `tf.compat.v1`'s (labels first, then logits; TF 2.x dropped the
+old keyword-only sentinel). Formulas are TF's numerically stable ones, so
+values agree with TF to float rounding.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from minitf._arraylike import unwrap
+from minitf.ops import tf_op
+
+
+def _arr(x: Any) -> jax.Array:
+    return jnp.asarray(unwrap(x))
+
+
+def _check_given(labels: Any, logits: Any) -> None:
+    if labels is None or logits is None:
+        raise ValueError("Both labels and logits must be provided.")
+
+
+@tf_op("logistic_loss")
+def sigmoid_cross_entropy_with_logits(labels: Any = None, logits: Any = None) -> jax.Array:
+    """max(x, 0) - x * z + log(1 + exp(-|x|)), elementwise (TF's stable form)."""
+    _check_given(labels, logits)
+    x, z = _arr(logits), _arr(labels).astype(_arr(logits).dtype)
+    if x.shape != z.shape:
+        raise ValueError(f"logits and labels must have the same shape ({x.shape} vs {z.shape})")
+    return jax.nn.relu(x) - x * z + jnp.log1p(jnp.exp(-jnp.abs(x)))
+
+
+@tf_op("softmax_cross_entropy_with_logits")
+def softmax_cross_entropy_with_logits_v2(labels: Any, logits: Any, axis: int | None = None,
+                                         dim: int | None = None) -> jax.Array:
+    """-sum(labels * log_softmax(logits)) over `axis`; gradients flow into labels too."""
+    _check_given(labels, logits)
+    axis = dim if dim is not None else (-1 if axis is None else axis)
+    logits = _arr(logits)
+    return -jnp.sum(_arr(labels) * jax.nn.log_softmax(logits, axis=axis), axis=axis)
+
+
+@tf_op("softmax_cross_entropy_with_logits_sg")
+def softmax_cross_entropy_with_logits(labels: Any = None, logits: Any = None, dim: int = -1,
+                                      axis: int | None = None) -> jax.Array:
+    """TF1's deprecated v1 op: like _v2 but no gradient flows into `labels`."""
+    _check_given(labels, logits)
+    axis = dim if axis is None else axis
+    labels = jax.lax.stop_gradient(_arr(labels))
+    return -jnp.sum(labels * jax.nn.log_softmax(_arr(logits), axis=axis), axis=axis)
+
+
+@tf_op("SparseSoftmaxCrossEntropyWithLogits")
+def sparse_softmax_cross_entropy_with_logits(labels: Any = None,
+                                             logits: Any = None) -> jax.Array:
+    """-log_softmax(logits)[label] over the last axis; labels are int class indices."""
+    _check_given(labels, logits)
+    logits, labels = _arr(logits), _arr(labels)
+    if labels.shape != logits.shape[:-1]:
+        raise ValueError("Shape mismatch: The shape of labels (received %s) should equal the "
+                         "shape of logits except for the last dimension (received %s)."
+                         % (labels.shape, logits.shape))
+    logp = jax.nn.log_softmax(logits, axis=-1)
+    return -jnp.take_along_axis(logp, labels[..., None].astype(jnp.int32), axis=-1)[..., 0]
+
+
+@tf_op("L2Loss")
+def l2_loss(t: Any) -> jax.Array:
+    """sum(t ** 2) / 2, as TF's L2Loss."""
+    return jnp.sum(jnp.square(_arr(t))) / 2
