@@ -320,23 +320,42 @@ def save_plot(path: str, losses: list[float], results: dict) -> None:
     plt.close(fig)
 
 
-def save_checkpoint(params: dict, outdir: str, step: int) -> str | None:
-    try:
-        from minitf.train import Saver
-    except ImportError:
-        print("minitf.train.Saver is not available: no checkpoint written")
-        return None
+def plt_image(path: str) -> np.ndarray:
+    """A PNG on disk as an HxWxC float image (for the TensorBoard image tab)."""
+    import matplotlib.image
+
+    return matplotlib.image.imread(path)[..., :3]
+
+
+def save_checkpoint(params: dict, outdir: str, step: int) -> str:
+    from minitf.train import Saver
+
     return Saver(max_to_keep=1).save(params, os.path.join(outdir, "ckpt", "model"),
                                      global_step=step)
 
 
-def summary_writer(logdir: str) -> Any:
-    try:
-        from minitf.summary import FileWriter
-    except ImportError:
-        print("minitf.summary is not available: no TensorBoard events written")
-        return None
-    return FileWriter(logdir)
+def summary_writer(logdir: str, model: tf.Transformed, params: dict, inputs: tuple) -> Any:
+    """A TensorBoard writer whose event file starts with both RNNs' graph, one box per scope."""
+    from minitf.summary import FileWriter
+    from minitf.viz.graph_export import graph_def_from_function
+
+    writer = FileWriter(logdir)
+    writer.add_graph(graph_def_from_function(lambda p, *a: model.apply(p, *a), params, *inputs))
+    return writer
+
+
+def print_model_report(model: tf.Transformed, params: dict, inputs: tuple) -> None:
+    """Parameter table, and the sharing report: the train and test RNN use one set of weights."""
+    from minitf.viz import param_table
+    from minitf.viz.sharing import sharing_report
+
+    print(param_table(params, trainable=model.trainable_names()))
+    report = sharing_report(model, params, *inputs)
+    shared = report.shared()
+    print(f"sharing: {len(shared)} of {len(report.uses)} variables are asked for by both RNNs:")
+    for name in list(shared)[:2]:
+        for (vscope, nscope, site), n in shared[name].items():
+            print(f"    {name}: x{n} from name scope {nscope!r} ({site})")
 
 
 # ----------------------------------------------------------------------------
@@ -357,11 +376,11 @@ def train(steps: int = 5000, seed: int = 0, outdir: str = "runs/rnn",
 
     train_config, test_config = make_configs(len(vocab))
     model = make_model(train_config, test_config)
-    params = model.init(jax.random.PRNGKey(seed), zero_ids(train_config),
-                        zero_state(train_config), zero_ids(test_config),
-                        zero_state(test_config))
+    inputs = (zero_ids(train_config), zero_state(train_config), zero_ids(test_config),
+              zero_state(test_config))
+    params = model.init(jax.random.PRNGKey(seed), *inputs)
     param_names = list(params)  # creation order (later dicts from jax/optax are key-sorted)
-    print("params:", ", ".join(f"{k} {tuple(v.shape)}" for k, v in params.items()))
+    print_model_report(model, params, inputs)
 
     optimizer, train_step = make_train_step(model, train_config, test_config)
     test_step = make_test_step(model, train_config, test_config)
@@ -370,7 +389,7 @@ def train(steps: int = 5000, seed: int = 0, outdir: str = "runs/rnn",
     window = train_config.time_steps
     batches_per_epoch = (streams.shape[1] - 1) // window
     state = zero_state(train_config)
-    writer = summary_writer(os.path.join(outdir, "tb"))
+    writer = summary_writer(os.path.join(outdir, "tb"), model, params, inputs)
 
     losses: list[float] = []
     pending = []
@@ -388,8 +407,7 @@ def train(steps: int = 5000, seed: int = 0, outdir: str = "runs/rnn",
             losses += values
             pending = []
             bar.set_postfix(loss=f"{np.mean(values):.3f}")
-            if writer is not None:
-                writer.scalar("train/loss", np.mean(values), step)
+            writer.scalar("train/loss", np.mean(values), step)
     train_seconds = time.time() - start
 
     held_streams = split_streams(held_ids, test_config.batch_size)
@@ -403,10 +421,10 @@ def train(steps: int = 5000, seed: int = 0, outdir: str = "runs/rnn",
     results["plot"] = os.path.join(outdir, "loss.png")
     save_plot(results["plot"], losses, results)
     results["checkpoint"] = save_checkpoint(params, outdir, steps)
-    if writer is not None:
-        for key in ("held_out", "unigram", "bigram"):
-            writer.scalar(f"held_out/{key}", results[key], steps)
-        writer.close()
+    for key in ("held_out", "unigram", "bigram"):
+        writer.scalar(f"held_out/{key}", results[key], steps)
+    writer.image("loss_curve", plt_image(results["plot"]), steps)
+    writer.close()
     results["train_seconds"] = train_seconds
     results["wall_seconds"] = time.time() - start
     return results
