@@ -276,13 +276,14 @@ class _NameScope:
         self._jax.__exit__(*exc)
 
 
-def _current_trace() -> Any:
-    try:
-        from jax._src import core
+try:  # JAX's current trace: variables may only be created in the graph's own trace
+    from jax._src.core import trace_ctx as _trace_ctx
+except ImportError:  # pragma: no cover - JAX internals moved; the leak check is skipped
+    _trace_ctx = None
 
-        return core.trace_ctx.trace
-    except (ImportError, AttributeError):  # pragma: no cover - JAX internals moved
-        return None
+
+def _current_trace() -> Any:
+    return _trace_ctx.trace if _trace_ctx is not None else None
 
 
 _NO_CHANGE = contextlib.nullcontext()

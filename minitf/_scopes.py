@@ -140,9 +140,13 @@ class _Overrides:
     __slots__ = ("initializer", "regularizer", "caching_device", "partitioner",
                  "custom_getter", "dtype", "use_resource", "sharding")
 
-    def __init__(self, **kwargs: Any) -> None:
-        for key in self.__slots__:
-            setattr(self, key, kwargs.get(key))
+    def __init__(self, initializer: Any = None, regularizer: Any = None,
+                 caching_device: Any = None, partitioner: Any = None, custom_getter: Any = None,
+                 dtype: Any = None, use_resource: Any = None, sharding: Any = None) -> None:
+        self.initializer, self.regularizer = initializer, regularizer
+        self.caching_device, self.partitioner = caching_device, partitioner
+        self.custom_getter, self.dtype = custom_getter, dtype
+        self.use_resource, self.sharding = use_resource, sharding
 
     def apply(self, scope: VariableScope, base_getter: Callable | None) -> None:
         if self.initializer is not None:
