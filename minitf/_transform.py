@@ -110,13 +110,10 @@ class _SamplerKey:
 
 
 def _unstack(stacked: jax.Array, count: int) -> list[jax.Array]:
-    """Rows of a stacked sample as separate arrays, with one transfer on CPU."""
+    """The first `count` rows as separate arrays (JAX's chunked iteration: ~10 us a row)."""
     if isinstance(stacked, jax.core.Tracer):  # init itself is being traced (jit/eval_shape)
         return [stacked[i] for i in range(count)]
-    if next(iter(stacked.sharding.device_set)).platform == "cpu":
-        host = np.asarray(stacked)
-        return jax.device_put([host[i] for i in range(count)])
-    return [stacked[i] for i in range(count)]
+    return list(stacked if count == stacked.shape[0] else stacked[:count])
 
 
 def sample_specs(rng: jax.Array, specs: list[Any]) -> dict[str, jax.Array]:
