@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import jax.numpy as jnp
-import numpy as np
 
 from minitf import _naming, _shapes
 from minitf import dtypes as _dtypes

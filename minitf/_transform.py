@@ -19,7 +19,6 @@ import functools
 from typing import Any, Callable, Mapping
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from minitf._graph import Graph, GraphKeys
@@ -216,13 +215,17 @@ class Transformed:
 def transform(fn: Callable[..., Any] | None = None, *, check_unused_params: bool = True) -> Any:
     """Turn a TF1-style model function into pure `init` / `apply` functions.
 
+    >>> import jax.numpy as jnp, minitf as tf
     >>> def model(x):
-    ...     with variable_scope("dense"):
-    ...         w = get_variable("w", [3, 2])
+    ...     with tf.variable_scope("dense"):
+    ...         w = tf.get_variable("w", [3, 2])
     ...     return x @ w
-    >>> model = transform(model)
-    >>> sorted(model.init(0, jnp.ones((1, 3))))
-    ['dense/w']
+    >>> model = tf.transform(model)
+    >>> params = model.init(0, jnp.ones((1, 3)))
+    >>> {name: value.shape for name, value in params.items()}
+    {'dense/w': (3, 2)}
+    >>> model.apply(params, jnp.ones((1, 3))).shape
+    (1, 2)
     """
     if fn is None:
         return functools.partial(transform, check_unused_params=check_unused_params)
