@@ -21,7 +21,7 @@ import optax
 import minitf as tf
 import minitf.nn  # noqa: F401 - tf.nn.rnn_cell, tf.nn.dynamic_rnn
 from minitf import train as tftrain
-from timing import HAND, Table, interleaved, print_table, tf1
+from timing import HAND, Table, compiled_ops, interleaved, print_table, tf1
 
 LR = 0.01
 
@@ -84,6 +84,10 @@ class OptaxRnn:
 
     def loss_from(self, params: dict, data: dict) -> float:
         return float(self.loss(self.convert(params), data["x"], data["y"]))
+
+    def compiled_ops(self, data: dict) -> dict[str, int]:
+        return compiled_ops(self._step, self.params, self.opt.init(self.params),
+                            jnp.asarray(data["x"]), jnp.asarray(data["y"]))
 
 
 # -- minitf ------------------------------------------------------------------------------
@@ -162,11 +166,12 @@ class HandJax(OptaxRnn):
     name = HAND
 
     def __init__(self, cfg: Config) -> None:
-        def loss(p, x, y):
-            h = x @ p["w_in"] + p["b_in"]
-            outputs = lstm(p["kernel"], p["bias"], jnp.swapaxes(h, 0, 1))
-            pred = jnp.swapaxes(outputs, 0, 1) @ p["w_out"] + p["b_out"]
-            return jnp.mean((pred - y) ** 2)
+        def loss(p, x, y):  # the seed program's reshapes, so the math matches op for op
+            h = x.reshape(-1, cfg.inputs) @ p["w_in"] + p["b_in"]
+            h = h.reshape(-1, cfg.steps, cfg.cell)
+            outputs = jnp.swapaxes(lstm(p["kernel"], p["bias"], jnp.swapaxes(h, 0, 1)), 0, 1)
+            pred = outputs.reshape(-1, cfg.cell) @ p["w_out"] + p["b_out"]
+            return jnp.mean((pred - y.reshape(-1, cfg.outputs)) ** 2)
 
         k1, k2, k3 = jax.random.split(jax.random.PRNGKey(0), 3)
         glorot = jax.nn.initializers.glorot_uniform()
@@ -324,6 +329,11 @@ def check() -> None:
     impls = implementations(cfg, data)
     params = impls[1].params
     params = {k: v + 0.05 * jnp.sign(v + 0.5) for k, v in params.items()}
+    for c in (SEED, LARGE):
+        same = HandJax(c).compiled_ops(batch(c)) == Minitf(c, batch(c)).compiled_ops(batch(c))
+        assert same, f"minitf's compiled RNN step ({c.name}) differs from hand JAX's"
+    print(f"  rnn: minitf's jitted step compiles to the same HLO instructions as {HAND}'s "
+          "(both configs)")
     ref = impls[0].loss_from(params, data)
     ref_next = _second_loss(impls[0], data, params)
     for impl in impls[1:]:

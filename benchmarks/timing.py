@@ -17,6 +17,7 @@ import functools
 import gc
 import math
 import os
+import re
 import time
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
@@ -112,6 +113,19 @@ def fresh_calls(makers: Mapping[str, Callable[[], Any]],
                 if r < counts[name]:
                     times[name].append(clock(makers[name]))
     return times
+
+
+def compiled_ops(jitted: Callable, *args: Any) -> dict[str, int]:
+    """Instruction counts by opcode of the optimized HLO `jitted(*args)` compiles to.
+
+    Two implementations with equal counts run the same program (up to names and
+    metadata): their compiled timings may differ only by noise.
+    """
+    text = jitted.lower(*args).compile().as_text()
+    counts: dict[str, int] = {}
+    for op in re.findall(r"= \S+ ([a-z][\w-]*)\(", text):
+        counts[op] = counts.get(op, 0) + 1
+    return counts
 
 
 # -- statistics and tables ------------------------------------------------------
