@@ -7,6 +7,7 @@ shows the cost of tracing the model; init is a fresh model object each time.
 """
 from __future__ import annotations
 
+import functools
 import math
 import time
 from typing import Any, Callable
@@ -282,12 +283,11 @@ def run(quick: bool = False) -> list[Table]:
         k: f"{np.median(v) * 1e3:.0f} ms" for k, v in lowers.items()}})
 
     # (c) steady jitted apply and (d) un-jitted apply, interleaved.
-    steady_fns = {impl.name: (lambda f=jax.jit(impl.apply(models[impl.name])),
-                              p=params[impl.name]: f(p, x)) for impl in impls}
+    steady_fns = {impl.name: functools.partial(jax.jit(impl.apply(models[impl.name])),
+                                               params[impl.name], x) for impl in impls}
     tf1_model = tf1_impl.build()
     tf1_impl.init(tf1_model, None, None)
-    tf1_apply = tf1_impl.apply(tf1_model)
-    steady_fns[tf1_impl.name] = lambda: tf1_apply(None, x)
+    steady_fns[tf1_impl.name] = functools.partial(tf1_impl.apply(tf1_model), None, x)
     steady = Table(f"(c) steady jitted apply, {depth}, batch {BATCH}", target=1.03,
                    note="`jax.jit(apply)(params, x)`; TF1: `sess.run(out, feed_dict)`. Same "
                         "compiled program for minitf and hand JAX; minitf's params are a flat "
@@ -297,7 +297,7 @@ def run(quick: bool = False) -> list[Table]:
                                min_sample_s=0.01 if quick else 0.05, warmup=2))
     tf1_model["sess"].close()
 
-    eager_fns = {impl.name: (lambda f=impl.apply(models[impl.name]), p=params[impl.name]: f(p, x))
+    eager_fns = {impl.name: functools.partial(impl.apply(models[impl.name]), params[impl.name], x)
                  for impl in impls}
     eager = Table(f"(d) un-jitted apply, {depth}, batch {BATCH}, op by op", target=1.3,
                   note="`apply(params, x)` without jit: the framework's Python per layer "

@@ -179,8 +179,9 @@ class MinitfTrain(Minitf):
     def __init__(self, example: Any, data: dict) -> None:
         super().__init__(example, data)
         adam = lambda: tftrain.AdamOptimizer(LR, beta1=BETA1)  # noqa: E731
-        self.d_train = adam().minimize(self.full_d_loss, var_list="discriminator/", model=self.model)
-        self.g_train = adam().minimize(self.full_g_loss, var_list="generator/", model=self.model)
+        model = self.model
+        self.d_train = adam().minimize(self.full_d_loss, var_list="discriminator/", model=model)
+        self.g_train = adam().minimize(self.full_g_loss, var_list="generator/", model=model)
 
         @jax.jit
         def step(params, d_state, g_state, z_d, z_g, real):

@@ -7,6 +7,7 @@ variable should not grow with the count (linear scaling).
 """
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any, Callable
 
@@ -156,7 +157,7 @@ def run(quick: bool = False) -> list[Table]:
         repeats["minitf"] = 3 if quick else 8  # the row the linearity target is about
         repeats["TF1 (Session)"] = (1 if n == sizes[0] else 0) if quick else \
             {1000: 3}.get(n, 1)  # TF1: ~5 ms per variable, 16,000 take ~1.5 minutes
-        makers = {name: (lambda fn=fn: fn(blocks)) for name, fn in IMPLS.items()
+        makers = {name: functools.partial(fn, blocks) for name, fn in IMPLS.items()
                   if repeats[name]}
         times = fresh_calls(makers, repeats)
         table = Table(f"init of {n:,} variables ({blocks} blocks x 2 layers x 4 variables), "

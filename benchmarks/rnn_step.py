@@ -105,7 +105,8 @@ def minitf_model(cfg: Config) -> tf.Transformed:
             outputs, _ = tf.nn.dynamic_rnn(cell, h, dtype=tf.float32)
         with tf.variable_scope("output_layer"):
             w_out = tf.get_variable("weights", [cfg.cell, cfg.outputs])
-            b_out = tf.get_variable("biases", [cfg.outputs], initializer=tf.constant_initializer(0.1))
+            b_out = tf.get_variable("biases", [cfg.outputs],
+                                    initializer=tf.constant_initializer(0.1))
             pred = tf.reshape(outputs, [-1, cfg.cell]) @ w_out + b_out
         return tf.reduce_mean(tf.square(pred - tf.reshape(y, [-1, cfg.outputs])))
 
@@ -246,7 +247,7 @@ class Flax(OptaxRnn):
         n, d = self.cfg.cell, self.cfg.cell
         kernel = params["cell/rnn/basic_lstm_cell/kernel"]
         bias = params["cell/rnn/basic_lstm_cell/bias"]
-        gates = dict(zip("igfo", range(4)))  # TF's i, j, f, o = Flax's i, g, f, o
+        gates = {g: k for k, g in enumerate("igfo")}  # TF's i, j, f, o = Flax's i, g, f, o
         cell = {}
         for g, k in gates.items():
             cols = slice(k * n, (k + 1) * n)
@@ -264,7 +265,7 @@ class Flax(OptaxRnn):
 # -- TF1 graph mode --------------------------------------------------------------------------
 
 class TF1:
-    """`tf.nn.rnn_cell.BasicLSTMCell` + `tf.nn.dynamic_rnn` in a graph; `sess.run([train_op, loss])`."""
+    """TF1's `BasicLSTMCell` + `dynamic_rnn` in a graph; `sess.run([train_op, loss])`."""
 
     name = "TF1 (Session)"
 

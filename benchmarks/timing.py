@@ -191,7 +191,8 @@ class Table:
             is_minitf = name.startswith("minitf")
             target = met = ""
             if self.target is not None and is_minitf:
-                target = f"<= {self.unit(self.target) if self.target_on_value else f'{self.target:.2f}x'}"
+                limit = self.unit(self.target) if self.target_on_value else f"{self.target:.2f}x"
+                target = f"<= {limit}"
                 measured = s.median if self.target_on_value else ratio
                 if measured is not None:
                     met = "yes" if measured <= self.target else "**no**"

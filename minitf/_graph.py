@@ -286,6 +286,11 @@ def _current_trace() -> Any:
     return _trace_ctx.trace if _trace_ctx is not None else None
 
 
+def is_tracing() -> bool:
+    """Whether JAX is tracing now (jit, grad, vmap, ...) rather than running op by op."""
+    return type(_current_trace()).__name__ != "EvalTrace"
+
+
 _NO_CHANGE = contextlib.nullcontext()
 
 

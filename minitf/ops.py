@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 
 from minitf import dtypes as _dtypes
-from minitf._graph import get_default_graph
+from minitf._graph import get_default_graph, is_tracing
 
 
 from minitf._arraylike import unwrap as _value
@@ -27,6 +27,8 @@ def tf_op(op_type: str) -> Callable[[Callable], Callable]:
         @functools.wraps(impl)
         def op(*args: Any, name: str | None = None, **kwargs: Any) -> Any:
             op_name = get_default_graph().unique_name(name or op_type)
+            if not is_tracing():  # op-by-op: no jaxpr to annotate, skip the scope's cost
+                return impl(*args, **kwargs)
             with jax.named_scope(op_name.rsplit("/", 1)[-1]):
                 return impl(*args, **kwargs)
 

@@ -15,12 +15,19 @@ from minitf.ops import sigmoid, tanh, tf_op  # noqa: F401 - re-exported as tf.nn
 
 
 def _arr(x: Any) -> jax.Array:
-    return jnp.asarray(unwrap(x))
+    x = unwrap(x)
+    return x if isinstance(x, jax.Array) else jnp.asarray(x)
+
+
+@jax.jit
+def _relu(x: jax.Array) -> jax.Array:
+    # max(x, 0) as TF computes it: NaN passes through, and the gradient at 0 is 0.
+    return jnp.where(x <= 0, jnp.zeros_like(x), x)
 
 
 @tf_op("Relu")
 def relu(features: Any) -> jax.Array:
-    return jax.nn.relu(_arr(features))
+    return _relu(_arr(features))
 
 
 @tf_op("Relu6")
