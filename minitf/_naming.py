@@ -37,11 +37,6 @@ def join(prefix: str, name: str) -> str:
     return f"{prefix}/{name}" if prefix else name
 
 
-def strip_scope_slash(scope: str) -> str:
-    """`"a/b/"` -> `"a/b"`: the name stack a scope string stands for."""
-    return scope[:-1] if scope.endswith("/") else scope
-
-
 class NameRegistry:
     """The set of op names used in a graph, and TF's `unique_name` on it.
 

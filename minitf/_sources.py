@@ -76,7 +76,6 @@ class EagerSource(ValueSource):
 
     def __init__(self, seed: int = 0) -> None:
         self._base = jax.random.PRNGKey(seed)
-        self._counter = 0
 
     def set_seed(self, seed: int) -> None:
         self._base = jax.random.PRNGKey(seed)
@@ -85,8 +84,8 @@ class EagerSource(ValueSource):
         return _compute(graph, spec, name_key(self._base, spec.name))
 
     def rng_key(self) -> jax.Array:
-        self._counter += 1
-        return jax.random.fold_in(jax.random.fold_in(self._base, 0x5EED), self._counter)
+        # The graph folds its own counter into this base for each draw.
+        return jax.random.fold_in(self._base, 0x5EED)
 
 
 class InitSource(ValueSource):

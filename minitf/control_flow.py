@@ -70,7 +70,8 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
          reverse: bool = False, unroll: int = 1) -> tuple[Any, Any]:
     """`jax.lax.scan` whose body may call get_variable / layers (weights shared over steps)."""
     graph = get_default_graph()
-    base = graph.try_rng_key()
+    # A fresh key per scan (two scans in one trace must not share step keys).
+    base = graph.next_rng_key() if graph.try_rng_key() is not None else None
     steps = length if xs is None else jax.tree_util.tree_leaves(xs)[0].shape[0]
 
     def probe() -> Any:

@@ -94,3 +94,14 @@ def test_remat_and_cond():
     assert sorted(params) == ["a", "b", "w"]
     out = jax.jit(model.apply)(params, x, jnp.array(False))
     np.testing.assert_allclose(out, (x @ params["w"]) @ params["b"], rtol=1e-5)
+
+
+def test_two_scans_in_one_trace_draw_different_keys():
+    def noisy(xs):
+        step = lambda c, x: (c, x + tf.random_normal(x.shape))  # noqa: E731
+        return tf.scan(step, 0.0, xs)[1], tf.scan(step, 0.0, xs)[1]
+
+    model = tf.transform(noisy)
+    xs = jnp.zeros((3, 2))
+    a, b = model.apply(model.init(0, xs), xs, rng=jax.random.PRNGKey(0))
+    assert not np.allclose(a, b)
