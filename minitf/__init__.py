@@ -5,31 +5,34 @@ Variable / make_template with TF1's names, reuse rules and errors; `transform`
 turns a model function written that way into pure `init` / `apply` functions
 for jit, grad and optax.
 """
-from minitf import control_flow, dtypes, initializers, layers, losses, nn, train
-from minitf._arraylike import LazyTensor
-from minitf.control_flow import cond, remat, scan, vmap, while_loop
-from minitf._assign import assign, assign_add, assign_sub
-from minitf._graph import (Graph, GraphKeys, add_to_collection, add_to_collections,
+from minitf import layers, losses, nn, train
+from minitf.core import lift as control_flow
+from minitf.core import dtypes
+from minitf.core import initializers
+from minitf.core.arraylike import LazyTensor
+from minitf.core.lift import cond, remat, scan, vmap, while_loop
+from minitf.core.assign import assign, assign_add, assign_sub
+from minitf.core.frame import (Graph, GraphKeys, add_to_collection, add_to_collections,
                            get_collection, get_collection_ref, get_default_graph,
                            get_name_scope, global_variables, local_variables,
                            reset_default_graph, trainable_variables)
-from minitf._params import merge_params, params_in_scope, scope_matches, split_params
-from minitf._partition import PartitionedVariable, fixed_size_partitioner
-from minitf._scopes import (AUTO_REUSE, VariableScope, get_variable_scope, name_scope,
+from minitf.core.params import merge_params, params_in_scope, scope_matches, split_params
+from minitf.core.partition import PartitionedVariable, fixed_size_partitioner
+from minitf.core.scopes import (AUTO_REUSE, VariableScope, get_variable_scope, name_scope,
                             variable_scope)
-from minitf._session import (InteractiveSession, Session, global_variables_initializer,
+from minitf.session import (InteractiveSession, Session, global_variables_initializer,
                              initialize_all_variables, local_variables_initializer,
                              set_random_seed)
-from minitf._store import get_variable
-from minitf._store import new_variable as Variable  # noqa: N812 - TF1 spelling
-from minitf._template import Template, make_template
-from minitf._transform import Transformed, VariableInfo, transform
-from minitf._variables import TensorShape
-from minitf._variables import Variable as VariableHandle
-from minitf.dtypes import (as_dtype, bfloat16, bool, complex64, complex128, double, float16,
+from minitf.core.store import get_variable
+from minitf.core.store import new_variable as Variable  # noqa: N812 - TF1 spelling
+from minitf.core.template import Template, make_template
+from minitf.core.transform import Transformed, VariableInfo, transform
+from minitf.core.variables import TensorShape
+from minitf.core.variables import Variable as VariableHandle
+from minitf.core.dtypes import (as_dtype, bfloat16, bool, complex64, complex128, double, float16,
                            float32, float64, half, int8, int16, int32, int64, uint8, uint16,
                            uint32, uint64)
-from minitf.initializers import (constant_initializer, glorot_normal_initializer,
+from minitf.core.initializers import (constant_initializer, glorot_normal_initializer,
                                  glorot_uniform_initializer, ones_initializer,
                                  orthogonal_initializer, random_normal_initializer,
                                  random_uniform_initializer, truncated_normal_initializer,

@@ -12,8 +12,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from minitf._arraylike import unwrap
-from minitf._graph import GraphKeys, add_to_collection, get_collection
+from minitf.core.arraylike import unwrap
+from minitf.core.frame import GraphKeys, add_to_collection, get_collection
 from minitf.ops import tf_op
 
 

@@ -13,11 +13,11 @@ from typing import Any, Callable, Sequence
 import jax
 import jax.numpy as jnp
 
-from minitf import dtypes as _dtypes
-from minitf._graph import get_default_graph, is_tracing
+from minitf.core import dtypes as _dtypes
+from minitf.core.frame import get_default_graph, is_tracing
 
 
-from minitf._arraylike import unwrap as _value
+from minitf.core.arraylike import unwrap as _value
 
 
 def tf_op(op_type: str) -> Callable[[Callable], Callable]:

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from minitf.train import CheckpointFormatError, Saver, latest_checkpoint, load_checkpoint
-from minitf.train import checkpoint as ckpt_module
+from minitf.checkpoint import saver as ckpt_module
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -1,7 +1,7 @@
-"""TF1's naming rules on their own (minitf._naming has no JAX)."""
+"""TF1's naming rules on their own (minitf.core.naming has no JAX)."""
 import pytest
 
-from minitf import _naming
+from minitf.core import naming as _naming
 
 
 def test_unique_name_appends_counter():

@@ -17,8 +17,8 @@ import pytest
 
 from minitf.train import (CheckpointReader, Saver, TFCheckpointReader, init_from_checkpoint,
                           latest_checkpoint, list_variables, load_checkpoint)
-from minitf.train import tf_bundle
-from minitf.train._sstable import CorruptTableError
+from minitf.checkpoint import tf_bundle
+from minitf.checkpoint.sstable import CorruptTableError
 
 
 @pytest.fixture(scope="module")

@@ -98,7 +98,7 @@ def test_batched_init_equals_one_by_one_sampling():
 
     params = tf.transform(many).init(3, X)
     key = jax.random.PRNGKey(3)
-    from minitf._sources import name_key
+    from minitf.core.sources import name_key
 
     for name, value in params.items():
         single = tf.glorot_uniform_initializer().sample(name_key(key, name), (4, 4))

@@ -21,10 +21,10 @@ from typing import Any, Iterator
 
 import jax.numpy as jnp
 
-from minitf import dtypes as _dtypes
-from minitf._arraylike import unwrap
-from minitf._graph import GraphKeys, add_to_collection
-from minitf._scopes import VariableScope, name_scope, variable_scope
+from minitf.core import dtypes as _dtypes
+from minitf.core.arraylike import unwrap
+from minitf.core.frame import GraphKeys, add_to_collection
+from minitf.core.scopes import VariableScope, name_scope, variable_scope
 
 
 @contextlib.contextmanager

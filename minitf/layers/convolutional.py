@@ -5,8 +5,8 @@ from typing import Any, Callable
 
 import jax
 
-from minitf._store import get_variable
-from minitf.initializers import Zeros
+from minitf.core.store import get_variable
+from minitf.core.initializers import Zeros
 from minitf.layers._scoping import (add_activity_regularization, as_input, layer_scope,
                                     variable_dtype)
 from minitf.nn import ops as _nn

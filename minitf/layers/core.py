@@ -12,9 +12,9 @@ import jax
 import jax.numpy as jnp
 
 from minitf import ops as _ops
-from minitf._graph import get_default_graph
-from minitf._store import get_variable
-from minitf.initializers import Zeros
+from minitf.core.frame import get_default_graph
+from minitf.core.store import get_variable
+from minitf.core.initializers import Zeros
 from minitf.layers._scoping import (add_activity_regularization, as_input, layer_scope,
                                     variable_dtype)
 from minitf.nn.ops import bias_add

@@ -13,8 +13,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from minitf._arraylike import unwrap
-from minitf._graph import get_default_graph
+from minitf.core.arraylike import unwrap
+from minitf.core.frame import get_default_graph
 from minitf.ops import tf_op
 
 

@@ -13,9 +13,9 @@ from typing import Any, Sequence
 import jax
 import jax.numpy as jnp
 
-from minitf._arraylike import unwrap
-from minitf._scopes import name_scope, variable_scope
-from minitf.control_flow import scan
+from minitf.core.arraylike import unwrap
+from minitf.core.scopes import name_scope, variable_scope
+from minitf.core.lift import scan
 from minitf.nn.rnn_cell import assert_like_rnncell
 
 

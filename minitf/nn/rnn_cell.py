@@ -24,14 +24,14 @@ from typing import Any, Callable
 import jax
 import jax.numpy as jnp
 
-from minitf import dtypes as _dtypes
+from minitf.core import dtypes as _dtypes
 from minitf import ops as _ops
-from minitf._arraylike import unwrap
-from minitf._graph import get_default_graph
-from minitf._partition import fixed_size_partitioner
-from minitf._scopes import get_variable_scope, name_scope, variable_scope
-from minitf._store import get_variable
-from minitf.initializers import Constant, Zeros
+from minitf.core.arraylike import unwrap
+from minitf.core.frame import get_default_graph
+from minitf.core.partition import fixed_size_partitioner
+from minitf.core.scopes import get_variable_scope, name_scope, variable_scope
+from minitf.core.store import get_variable
+from minitf.core.initializers import Constant, Zeros
 from minitf.nn import activations as _activations
 from minitf.nn.ops import bias_add
 

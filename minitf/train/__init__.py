@@ -1,17 +1,10 @@
-"""Checkpoints for minitf parameter dicts.
-
-* :class:`Saver` / :func:`latest_checkpoint`: minitf's own crash-safe,
-  pickle-free checkpoints of flat ``{"scope/name": array}`` dicts.
-* :func:`load_checkpoint`, :func:`list_variables`, :func:`init_from_checkpoint`:
-  read TF1 ``tf.train.Saver`` (V2 bundle) checkpoints without TensorFlow, and
-  minitf checkpoints through the same entry points.
-
-The checkpoint modules use only numpy, ml_dtypes (jax's dtype package) and
-the standard library, and import jax lazily, when arrays are handed back.
+"""`tf.train`: TF1's optimizers and `var_list` selection, and (from
+`minitf.checkpoint`) the Saver and TF1 checkpoint reading, as TF1 spells them.
 """
 
-from minitf.train.checkpoint import CheckpointFormatError, CheckpointReader, Saver, latest_checkpoint
-from minitf.train.tf_bundle import TFCheckpointReader, init_from_checkpoint, list_variables, load_checkpoint
+from minitf.checkpoint import (CheckpointFormatError, CheckpointReader, Saver, TFCheckpointReader,
+                               init_from_checkpoint, latest_checkpoint, list_variables,
+                               load_checkpoint)
 
 __all__ = [
     "Saver",

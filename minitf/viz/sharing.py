@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 import jax
 
-from minitf._graph import record_accesses
+from minitf.core.frame import record_accesses
 
 
 @dataclasses.dataclass

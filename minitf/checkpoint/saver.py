@@ -456,7 +456,7 @@ class Saver:
         if params is not None:
             _check_against(prefix, values, params, restrict=self._names is not None)
 
-        from minitf.train.tf_bundle import _to_jax  # lazy: keeps jax off the save path
+        from minitf.checkpoint.tf_bundle import _to_jax  # lazy: keeps jax off the save path
 
         return {n: _to_jax(n, v, None if params is None else params.get(n)) for n, v in values.items()}
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import struct
 
-from minitf.train._crc32c import crc32c, unmask
+from minitf.checkpoint.crc32c import crc32c, unmask
 
 TABLE_MAGIC = 0xDB4775248B80FB57
 FOOTER_SIZE = 48

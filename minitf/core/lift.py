@@ -19,8 +19,8 @@ from typing import Any, Callable, Iterator
 import jax
 import jax.numpy as jnp
 
-from minitf._graph import Graph, get_default_graph
-from minitf._sources import ReplaySource
+from minitf.core.frame import Graph, get_default_graph
+from minitf.core.sources import ReplaySource
 
 
 @contextlib.contextmanager

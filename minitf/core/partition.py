@@ -10,7 +10,7 @@ from typing import Any, Callable, Sequence
 
 import jax.numpy as jnp
 
-from minitf import _naming
+from minitf.core import naming as _naming
 
 
 class PartitionedVariable:
@@ -57,7 +57,7 @@ def _slices(dim: int, count: int) -> list[int]:
 def get_partitioned_variable(graph: Any, name: str, shape: Any, dtype: Any, initializer: Any,
                              regularizer: Any, reuse: Any, trainable: Any, collections: Any,
                              partitioner: Callable, sharding: Any = None) -> PartitionedVariable:
-    from minitf._store import _get_single_variable
+    from minitf.core.store import _get_single_variable
 
     if shape is None:
         raise ValueError(f"Partitioned variable {name} needs a fully defined shape.")

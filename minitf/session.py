@@ -62,7 +62,7 @@ InteractiveSession = Session
 
 def set_random_seed(seed: int) -> None:
     """Seed the default graph's eager initializers (variables' keys derive from it)."""
-    from minitf._graph import get_default_graph
+    from minitf.core.frame import get_default_graph
 
     graph = get_default_graph()
     graph.seed = seed

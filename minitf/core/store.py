@@ -15,13 +15,14 @@ from typing import Any, Callable
 
 import jax.numpy as jnp
 
-from minitf import _naming, _shapes
-from minitf import dtypes as _dtypes
-from minitf._graph import Graph, GraphKeys, get_default_graph
-from minitf._arraylike import LazyTensor, unwrap
-from minitf._sources import InitSpec
-from minitf._variables import Variable
-from minitf.initializers import GlorotUniform, Initializer, Zeros
+from minitf.core import naming as _naming
+from minitf.core import shapes as _shapes
+from minitf.core import dtypes as _dtypes
+from minitf.core.frame import Graph, GraphKeys, get_default_graph
+from minitf.core.arraylike import LazyTensor, unwrap
+from minitf.core.sources import InitSpec
+from minitf.core.variables import Variable
+from minitf.core.initializers import GlorotUniform, Initializer, Zeros
 
 
 def _ref_dtype_name(dtype: Any) -> str:
@@ -103,7 +104,7 @@ def _true_getter(graph: Graph, name: str, shape: Any = None, dtype: Any = _dtype
                  constraint: Any = None, synchronization: Any = None,
                  aggregation: Any = None, sharding: Any = None) -> Variable:
     if partitioner is not None:
-        from minitf._partition import get_partitioned_variable
+        from minitf.core.partition import get_partitioned_variable
 
         return get_partitioned_variable(graph, name, shape=shape, dtype=dtype,
                                         initializer=initializer, regularizer=regularizer,

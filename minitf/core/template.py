@@ -12,8 +12,8 @@ import functools
 import traceback
 from typing import Any, Callable
 
-from minitf._graph import GraphKeys, get_default_graph
-from minitf._scopes import _Overrides, _pure_variable_scope, unique_variable_scope, variable_scope
+from minitf.core.frame import GraphKeys, get_default_graph
+from minitf.core.scopes import _Overrides, _pure_variable_scope, unique_variable_scope, variable_scope
 
 
 class Template:

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import jax
 
-from minitf import _naming
-from minitf._sources import EagerSource, ValueSource
+from minitf.core import naming as _naming
+from minitf.core.sources import EagerSource, ValueSource
 
 if TYPE_CHECKING:
-    from minitf._scopes import VariableScope
-    from minitf._variables import Variable
+    from minitf.core.scopes import VariableScope
+    from minitf.core.variables import Variable
 
 
 class GraphKeys:
@@ -48,7 +48,7 @@ class _ThreadState(threading.local):
     """Per-thread, per-graph state: TF keeps exactly these thread-local."""
 
     def __init__(self) -> None:
-        from minitf._scopes import VariableScope
+        from minitf.core.scopes import VariableScope
 
         self.name_stack = ""
         self.current_scope: VariableScope = VariableScope(False)
@@ -166,7 +166,7 @@ class Graph:
         """Record who asked for `var` (variable scope, name scope, call site)."""
         if self.access_log is None or not hasattr(var, "op"):
             return
-        from minitf._callsite import user_site
+        from minitf.core.callsite import user_site
 
         entry = (self.current_scope.name, self._thread.name_stack, user_site())
         self.access_log.setdefault(var.op.name, []).append(entry)

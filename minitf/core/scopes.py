@@ -13,8 +13,8 @@ from __future__ import annotations
 import enum
 from typing import Any, Callable
 
-from minitf import dtypes as _dtypes
-from minitf._graph import Graph, get_default_graph
+from minitf.core import dtypes as _dtypes
+from minitf.core.frame import Graph, get_default_graph
 
 
 class _ReuseMode(enum.Enum):
@@ -102,7 +102,7 @@ class VariableScope:
         return self.get_collection("local_variables")
 
     def get_variable(self, graph: Graph, name: str, **kwargs: Any) -> Any:
-        from minitf._store import scope_get_variable
+        from minitf.core.store import scope_get_variable
 
         return scope_get_variable(self, graph, name, **kwargs)
 

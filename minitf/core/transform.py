@@ -21,8 +21,8 @@ from typing import Any, Callable, Mapping
 import jax
 import numpy as np
 
-from minitf._graph import Graph, GraphKeys
-from minitf._sources import ApplySource, InitSource, ReplaySource, name_hash
+from minitf.core.frame import Graph, GraphKeys
+from minitf.core.sources import ApplySource, InitSource, ReplaySource, name_hash
 
 Params = dict[str, jax.Array]
 

@@ -19,7 +19,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from minitf import _naming
+from minitf.core import naming as _naming
 
 
 def name_key(base_key: jax.Array, name: str) -> jax.Array:

@@ -12,14 +12,14 @@ from typing import Any
 import jax.numpy as jnp
 import numpy as np
 
-from minitf._arraylike import unwrap
-from minitf._graph import _current_trace
+from minitf.core.arraylike import unwrap
+from minitf.core.frame import _current_trace
 
 
 def assign(ref: Any, value: Any, validate_shape: bool = True, use_locking: Any = None,
            name: str | None = None) -> Any:
     """Give variable `ref` a new value; returns the new value."""
-    from minitf._variables import Variable
+    from minitf.core.variables import Variable
 
     if not isinstance(ref, Variable):
         raise TypeError(f"assign needs a variable, got {type(ref).__name__}.")

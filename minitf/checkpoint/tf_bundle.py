@@ -17,7 +17,7 @@ them, so ``get_tensor("scope/w")`` returns the full array, as TF's does.
 The protos are decoded by hand (a dozen lines of wire format) so that neither
 TensorFlow nor generated protobuf modules are needed. The same entry points
 (``load_checkpoint``, ``list_variables``, ``init_from_checkpoint``) also read
-minitf's own :class:`~minitf.train.checkpoint.Saver` format, detected by file.
+minitf's own :class:`~minitf.checkpoint.saver.Saver` format, detected by file.
 """
 
 from __future__ import annotations
@@ -34,9 +34,9 @@ from typing import Any, Union
 import ml_dtypes  # jax's dtype package: jnp.bfloat16 is ml_dtypes.bfloat16
 import numpy as np
 
-from minitf.train import checkpoint as _ours
-from minitf.train._crc32c import crc32c, unmask
-from minitf.train._sstable import read_table, read_varint
+from minitf.checkpoint import saver as _ours
+from minitf.checkpoint.crc32c import crc32c, unmask
+from minitf.checkpoint.sstable import read_table, read_varint
 
 __all__ = [
     "TFCheckpointReader",

@@ -15,7 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from minitf import dtypes as _dtypes
+from minitf.core import dtypes as _dtypes
 
 
 class Initializer:
@@ -31,7 +31,7 @@ class Initializer:
         raise NotImplementedError
 
     def __call__(self, shape: Sequence[int], dtype: Any = None, partition_info: Any = None) -> jax.Array:
-        from minitf._graph import get_default_graph
+        from minitf.core.frame import get_default_graph
 
         return self.sample(get_default_graph().next_init_key(), shape, dtype)
 

@@ -14,9 +14,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from minitf._arraylike import ArrayLike, register_value_pytree
-from minitf._callsite import user_site
-from minitf._sources import Placeholder
+from minitf.core.arraylike import ArrayLike, register_value_pytree
+from minitf.core.callsite import user_site
+from minitf.core.sources import Placeholder
 
 
 class TensorShape(tuple):
@@ -121,19 +121,19 @@ class Variable(ArrayLike):
     def assign(self, value: Any, use_locking: bool = False, name: str | None = None,
                read_value: bool = True) -> Any:
         """Set the value; inside `apply`, collected as an update (see transform)."""
-        from minitf._assign import assign
+        from minitf.core.assign import assign
 
         return assign(self, value)
 
     def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True) -> Any:
-        from minitf._assign import assign_add
+        from minitf.core.assign import assign_add
 
         return assign_add(self, delta)
 
     def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True) -> Any:
-        from minitf._assign import assign_sub
+        from minitf.core.assign import assign_sub
 
         return assign_sub(self, delta)
 
