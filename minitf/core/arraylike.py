@@ -146,3 +146,10 @@ class LazyTensor(ArrayLike):
 
     def __repr__(self) -> str:
         return f"<LazyTensor '{self.name}'>"
+
+
+def as_array(x: Any) -> Any:
+    """An op input as an array: variables and lazy tensors give their value, lists become
+    arrays (TF's convert_to_tensor for op inputs); arrays pass through untouched."""
+    x = x.value() if isinstance(x, ArrayLike) else x
+    return jnp.asarray(x) if isinstance(x, (list, tuple)) else x

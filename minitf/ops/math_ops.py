@@ -1,0 +1,342 @@
+"""TF-named math ops: arithmetic, reductions, comparisons, clipping, contractions."""
+from __future__ import annotations
+
+import functools
+from typing import Any, Sequence
+
+import jax
+import jax.numpy as jnp
+
+from minitf.core import dtypes as _dtypes
+from minitf.core.arraylike import as_array, unwrap
+from minitf.ops.op import axis_arg, tf_op
+
+
+@tf_op("Add")
+def add(x: Any, y: Any) -> jax.Array:
+    return jnp.add(unwrap(x), unwrap(y))
+
+
+@tf_op("Sub")
+def subtract(x: Any, y: Any) -> jax.Array:
+    return jnp.subtract(unwrap(x), unwrap(y))
+
+
+@tf_op("Mul")
+def multiply(x: Any, y: Any) -> jax.Array:
+    return jnp.multiply(unwrap(x), unwrap(y))
+
+
+@tf_op("RealDiv")
+def divide(x: Any, y: Any) -> jax.Array:
+    return jnp.true_divide(unwrap(x), unwrap(y))
+
+
+@tf_op("MatMul")
+def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False) -> jax.Array:
+    a, b = unwrap(a), unwrap(b)
+    if transpose_a:
+        a = jnp.swapaxes(a, -1, -2)
+    if transpose_b:
+        b = jnp.swapaxes(b, -1, -2)
+    return jnp.matmul(a, b)
+
+
+@tf_op("Mean")
+def reduce_mean(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
+    return jnp.mean(unwrap(x), axis=axis_arg(axis), keepdims=keepdims)
+
+
+@tf_op("Sum")
+def reduce_sum(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
+    return jnp.sum(unwrap(x), axis=axis_arg(axis), keepdims=keepdims)
+
+
+@tf_op("Max")
+def reduce_max(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
+    return jnp.max(unwrap(x), axis=axis_arg(axis), keepdims=keepdims)
+
+
+@tf_op("Min")
+def reduce_min(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
+    return jnp.min(unwrap(x), axis=axis_arg(axis), keepdims=keepdims)
+
+
+@tf_op("Square")
+def square(x: Any) -> jax.Array:
+    return jnp.square(unwrap(x))
+
+
+@tf_op("Sqrt")
+def sqrt(x: Any) -> jax.Array:
+    return jnp.sqrt(unwrap(x))
+
+
+@tf_op("Exp")
+def exp(x: Any) -> jax.Array:
+    return jnp.exp(unwrap(x))
+
+
+@tf_op("Log")
+def log(x: Any) -> jax.Array:
+    return jnp.log(unwrap(x))
+
+
+@tf_op("Tanh")
+def tanh(x: Any) -> jax.Array:
+    return jnp.tanh(unwrap(x))
+
+
+@tf_op("Sigmoid")
+def sigmoid(x: Any) -> jax.Array:
+    return jax.nn.sigmoid(unwrap(x))
+
+
+@tf_op("Maximum")
+def maximum(x: Any, y: Any) -> jax.Array:
+    return jnp.maximum(unwrap(x), unwrap(y))
+
+
+@tf_op("Minimum")
+def minimum(x: Any, y: Any) -> jax.Array:
+    return jnp.minimum(unwrap(x), unwrap(y))
+
+
+@tf_op("ArgMax")
+def argmax(x: Any, axis: int | None = None, output_type: Any = _dtypes.int64) -> jax.Array:
+    return jnp.argmax(unwrap(x), axis=axis)
+
+
+@tf_op("AddN")
+def add_n(inputs: Sequence[Any]) -> jax.Array:
+    if not inputs:
+        raise ValueError("inputs must be an iterable of at least one Tensor/IndexedSlices "
+                         "with the same dtype and shape")
+    return functools.reduce(jnp.add, [as_array(v) for v in inputs])
+
+
+@tf_op("Abs")
+def abs_(x: Any) -> jax.Array:
+    return jnp.abs(as_array(x))
+
+
+@tf_op("Neg")
+def negative(x: Any) -> jax.Array:
+    return jnp.negative(as_array(x))
+
+
+@tf_op("Sign")
+def sign(x: Any) -> jax.Array:
+    return jnp.sign(as_array(x))
+
+
+@tf_op("Pow")
+def pow_(x: Any, y: Any) -> jax.Array:
+    return jnp.power(as_array(x), as_array(y))
+
+
+@tf_op("Floor")
+def floor(x: Any) -> jax.Array:
+    return jnp.floor(as_array(x))
+
+
+@tf_op("Ceil")
+def ceil(x: Any) -> jax.Array:
+    return jnp.ceil(as_array(x))
+
+
+@tf_op("Round")
+def round_(x: Any) -> jax.Array:  # banker's rounding, as TF
+    return jnp.round(as_array(x))
+
+
+@tf_op("Rsqrt")
+def rsqrt(x: Any) -> jax.Array:
+    return jax.lax.rsqrt(jnp.asarray(as_array(x)))
+
+
+@tf_op("Reciprocal")
+def reciprocal(x: Any) -> jax.Array:
+    return jnp.reciprocal(as_array(x))
+
+
+@tf_op("Log1p")
+def log1p(x: Any) -> jax.Array:
+    return jnp.log1p(as_array(x))
+
+
+@tf_op("Expm1")
+def expm1(x: Any) -> jax.Array:
+    return jnp.expm1(as_array(x))
+
+
+@tf_op("Sin")
+def sin(x: Any) -> jax.Array:
+    return jnp.sin(as_array(x))
+
+
+@tf_op("Cos")
+def cos(x: Any) -> jax.Array:
+    return jnp.cos(as_array(x))
+
+
+@tf_op("SquaredDifference")
+def squared_difference(x: Any, y: Any) -> jax.Array:
+    return jnp.square(as_array(x) - as_array(y))
+
+
+@tf_op("floordiv")
+def floordiv(x: Any, y: Any) -> jax.Array:
+    return jnp.floor_divide(as_array(x), as_array(y))
+
+
+@tf_op("FloorMod")
+def mod(x: Any, y: Any) -> jax.Array:
+    return jnp.mod(as_array(x), as_array(y))
+
+
+floormod = mod
+
+
+@tf_op("truediv")
+def truediv(x: Any, y: Any) -> jax.Array:
+    return jnp.true_divide(as_array(x), as_array(y))
+
+
+@tf_op("div")
+def div(x: Any, y: Any) -> jax.Array:
+    """TF1's `tf.div`: floor division for integers, true division for floats."""
+    x, y = as_array(x), as_array(y)
+    if jnp.issubdtype(jnp.result_type(x, y), jnp.integer):
+        return jnp.floor_divide(x, y)
+    return jnp.true_divide(x, y)
+
+
+@tf_op("Equal")
+def equal(x: Any, y: Any) -> jax.Array:
+    return jnp.equal(as_array(x), as_array(y))
+
+
+@tf_op("NotEqual")
+def not_equal(x: Any, y: Any) -> jax.Array:
+    return jnp.not_equal(as_array(x), as_array(y))
+
+
+@tf_op("Less")
+def less(x: Any, y: Any) -> jax.Array:
+    return jnp.less(as_array(x), as_array(y))
+
+
+@tf_op("LessEqual")
+def less_equal(x: Any, y: Any) -> jax.Array:
+    return jnp.less_equal(as_array(x), as_array(y))
+
+
+@tf_op("Greater")
+def greater(x: Any, y: Any) -> jax.Array:
+    return jnp.greater(as_array(x), as_array(y))
+
+
+@tf_op("GreaterEqual")
+def greater_equal(x: Any, y: Any) -> jax.Array:
+    return jnp.greater_equal(as_array(x), as_array(y))
+
+
+@tf_op("LogicalAnd")
+def logical_and(x: Any, y: Any) -> jax.Array:
+    return jnp.logical_and(as_array(x), as_array(y))
+
+
+@tf_op("LogicalOr")
+def logical_or(x: Any, y: Any) -> jax.Array:
+    return jnp.logical_or(as_array(x), as_array(y))
+
+
+@tf_op("LogicalNot")
+def logical_not(x: Any) -> jax.Array:
+    return jnp.logical_not(as_array(x))
+
+
+@tf_op("Prod")
+def reduce_prod(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
+    return jnp.prod(as_array(x), axis=axis_arg(axis), keepdims=keepdims)
+
+
+@tf_op("Any")
+def reduce_any(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
+    return jnp.any(as_array(x), axis=axis_arg(axis), keepdims=keepdims)
+
+
+@tf_op("All")
+def reduce_all(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
+    return jnp.all(as_array(x), axis=axis_arg(axis), keepdims=keepdims)
+
+
+@tf_op("ReduceLogSumExp")
+def reduce_logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
+    return jax.nn.logsumexp(as_array(x), axis=axis_arg(axis), keepdims=keepdims)
+
+
+@tf_op("ArgMin")
+def argmin(x: Any, axis: int | None = None, output_type: Any = _dtypes.int64) -> jax.Array:
+    return jnp.argmin(as_array(x), axis=axis)
+
+
+@tf_op("Cumsum")
+def cumsum(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False) -> jax.Array:
+    x = as_array(x)
+    if reverse:
+        x = jnp.flip(x, axis)
+    out = jnp.cumsum(x, axis=axis)
+    if exclusive:
+        out = out - x
+    return jnp.flip(out, axis) if reverse else out
+
+
+@tf_op("clip_by_value")
+def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any) -> jax.Array:
+    return jnp.clip(as_array(t), as_array(clip_value_min), as_array(clip_value_max))
+
+
+@tf_op("clip_by_norm")
+def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None) -> jax.Array:
+    t = as_array(t)
+    norm = jnp.sqrt(jnp.sum(jnp.square(t), axis=axis_arg(axes), keepdims=True))
+    return t * clip_norm / jnp.maximum(norm, clip_norm)
+
+
+@tf_op("clip_by_global_norm")
+def clip_by_global_norm(t_list: Sequence[Any], clip_norm: Any,
+                        use_norm: Any = None) -> tuple[list[Any], jax.Array]:
+    """TF's `tf.clip_by_global_norm`: (clipped list, global norm); None entries stay None."""
+    values = [None if t is None else as_array(t) for t in t_list]
+    if use_norm is None:
+        use_norm = global_norm(values)
+    scale = clip_norm * jnp.minimum(1.0 / use_norm, 1.0 / clip_norm)
+    return [None if v is None else v * scale for v in values], use_norm
+
+
+@tf_op("global_norm")
+def global_norm(t_list: Sequence[Any]) -> jax.Array:
+    return jnp.sqrt(sum(jnp.sum(jnp.square(as_array(t))) for t in t_list if t is not None))
+
+
+@tf_op("Tensordot")
+def tensordot(a: Any, b: Any, axes: Any) -> jax.Array:
+    return jnp.tensordot(as_array(a), as_array(b), axes)
+
+
+@tf_op("einsum")
+def einsum(equation: str, *inputs: Any) -> jax.Array:
+    return jnp.einsum(equation, *[as_array(x) for x in inputs])
+
+
+@tf_op("norm")
+def norm(tensor: Any, ord: Any = "euclidean", axis: Any = None,  # noqa: A002
+         keepdims: bool = False) -> jax.Array:
+    x = as_array(tensor)
+    if ord in ("euclidean", 2) and (axis is None or isinstance(axis, int)):
+        return jnp.sqrt(jnp.sum(jnp.square(x), axis=axis, keepdims=keepdims))
+    return jnp.linalg.norm(x, ord=None if ord == "euclidean" else ord, axis=axis_arg(axis),
+                           keepdims=keepdims)
+

@@ -1,0 +1,40 @@
+"""`tf_op`: how a jnp implementation becomes a TF-named op.
+
+Like a TF op, each call claims a unique op name in the current name scope (so
+later scopes are uniquified exactly as in TF), and while JAX traces, its
+computation carries that name in the jaxpr/HLO metadata. Op by op the name is
+claimed but no JAX scope is entered; inside `jit` the naming is trace-time only
+and the compiled computation is the plain jnp call.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable
+
+import jax
+
+from minitf.core.frame import get_default_graph, is_tracing
+
+__all__ = ["tf_op", "axis_arg"]
+
+
+def tf_op(op_type: str) -> Callable[[Callable], Callable]:
+    """Decorate a jnp implementation as a TF op named `op_type` (or the caller's `name=`)."""
+
+    def decorate(impl: Callable) -> Callable:
+        @functools.wraps(impl)
+        def op(*args: Any, name: str | None = None, **kwargs: Any) -> Any:
+            op_name = get_default_graph().unique_name(name or op_type)
+            if not is_tracing():
+                return impl(*args, **kwargs)
+            with jax.named_scope(op_name.rsplit("/", 1)[-1]):
+                return impl(*args, **kwargs)
+
+        return op
+
+    return decorate
+
+
+def axis_arg(axis: Any) -> Any:
+    """TF accepts a list of axes where jnp wants a tuple."""
+    return tuple(axis) if isinstance(axis, list) else axis
