@@ -22,7 +22,8 @@ import jax
 import numpy as np
 
 from minitf.core.frame import Graph, GraphKeys
-from minitf.core.sources import ApplySource, InitSource, ReplaySource, name_hash
+from minitf.core.sampling import sample_specs
+from minitf.core.sources import ApplySource, InitSource, ReplaySource
 
 Params = dict[str, jax.Array]
 
@@ -73,64 +74,6 @@ def _as_key(rng: Any) -> jax.Array:
 def _to_values(out: Any) -> Any:
     """Variables returned by the model become their values."""
     return jax.tree_util.tree_map(lambda x: x, out)
-
-
-@functools.lru_cache(maxsize=None)
-def _group_sampler(sampler: Any, shape: tuple[int, ...], dtype: Any, bucket: int) -> Callable:
-    """One compiled call sampling up to `bucket` same-configured variables from name hashes.
-
-    Counts are padded to a power of two so a handful of compiled samplers serve
-    every model size.
-    """
-
-    def sample(rng: jax.Array, hashes: jax.Array) -> jax.Array:
-        keys = jax.vmap(lambda h: jax.random.fold_in(rng, h))(hashes)
-        return jax.vmap(lambda k: sampler.sample(k, shape, dtype))(keys)
-
-    return jax.jit(sample)
-
-
-class _SamplerKey:
-    """Hashable wrapper so equal initializer configurations share a compiled sampler."""
-
-    __slots__ = ("sampler", "key")
-
-    def __init__(self, sampler: Any) -> None:
-        self.sampler, self.key = sampler, sampler.batch_key()
-
-    def __hash__(self) -> int:
-        return hash(self.key)
-
-    def __eq__(self, other: Any) -> bool:
-        return isinstance(other, _SamplerKey) and self.key == other.key
-
-    def sample(self, key: jax.Array, shape: tuple[int, ...], dtype: Any) -> jax.Array:
-        return self.sampler.sample(key, shape, dtype)
-
-
-def _unstack(stacked: jax.Array, count: int) -> list[jax.Array]:
-    """The first `count` rows as separate arrays (JAX's chunked iteration: ~10 us a row)."""
-    if isinstance(stacked, jax.core.Tracer):  # init itself is being traced (jit/eval_shape)
-        return [stacked[i] for i in range(count)]
-    return list(stacked if count == stacked.shape[0] else stacked[:count])
-
-
-def sample_specs(rng: jax.Array, specs: list[Any]) -> dict[str, jax.Array]:
-    """Sample every spec with a sampler, grouping equal configurations into one call."""
-    groups: dict[tuple, list[Any]] = {}
-    for spec in specs:
-        if spec.sampler is not None:
-            key = (_SamplerKey(spec.sampler), spec.shape, np.dtype(spec.dtype).name)
-            groups.setdefault(key, []).append(spec)
-    values: dict[str, jax.Array] = {}
-    for (sampler, shape, dtype), members in groups.items():
-        count = len(members)
-        bucket = 1 << (count - 1).bit_length()
-        hashes = np.zeros(bucket, dtype=np.uint32)
-        hashes[:count] = [name_hash(s.name) for s in members]
-        stacked = _group_sampler(sampler, shape, np.dtype(dtype), bucket)(rng, hashes)
-        values.update(zip((s.name for s in members), _unstack(stacked, count)))
-    return values
 
 
 class Transformed:
