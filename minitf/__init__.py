@@ -1,59 +1,71 @@
-"""minitf: TensorFlow 1.x scoping on JAX.
+"""minitf: TensorFlow 1.x code on JAX.
 
 `import minitf as tf` gives TF1's variable_scope / name_scope / get_variable /
-Variable / make_template with TF1's names, reuse rules and errors; `transform`
-turns a model function written that way into pure `init` / `apply` functions
-for jit, grad and optax.
+Variable / make_template with TF1's names, reuse rules and errors, TF-named ops,
+layers, RNN cells, optimizers and checkpoints; `transform` turns a model
+function written that way into pure `init` / `apply` functions for jit, grad
+and optax. This module only gathers the public names; see docs/ARCHITECTURE.md.
 """
-from minitf import layers, losses, nn, train
+from minitf import checkpoint, layers, losses, nn, ops, train
+from minitf.core import dtypes, initializers
 from minitf.core import lift as control_flow
-from minitf.core import dtypes
-from minitf.core import initializers
-from minitf.core.arraylike import LazyTensor
-from minitf.core.lift import cond, remat, scan, vmap, while_loop
-from minitf.core.assign import assign, assign_add, assign_sub
-from minitf.core.frame import (Graph, GraphKeys, add_to_collection, add_to_collections,
-                           get_collection, get_collection_ref, get_default_graph,
-                           get_name_scope, global_variables, local_variables,
-                           reset_default_graph, trainable_variables)
-from minitf.core.params import merge_params, params_in_scope, scope_matches, split_params
-from minitf.core.partition import PartitionedVariable, fixed_size_partitioner
-from minitf.core.scopes import (AUTO_REUSE, VariableScope, get_variable_scope, name_scope,
-                            variable_scope)
-from minitf.session import (InteractiveSession, Session, global_variables_initializer,
-                             initialize_all_variables, local_variables_initializer,
-                             set_random_seed)
-from minitf.core.store import get_variable
-from minitf.core.store import new_variable as Variable  # noqa: N812 - TF1 spelling
-from minitf.core.template import Template, make_template
-from minitf.core.transform import Transformed, VariableInfo, transform
-from minitf.core.variables import TensorShape
-from minitf.core.variables import Variable as VariableHandle
-from minitf.core.dtypes import (as_dtype, bfloat16, bool, complex64, complex128, double, float16,
-                           float32, float64, half, int8, int16, int32, int64, uint8, uint16,
-                           uint32, uint64)
+from minitf.core import (AUTO_REUSE, Graph, GraphKeys, LazyTensor, PartitionedVariable, Template,
+                         TensorShape, Transformed, Variable, VariableInfo, VariableScope,
+                         add_to_collection, add_to_collections, assign, assign_add, assign_sub,
+                         cond, control_dependencies, fixed_size_partitioner, get_collection,
+                         get_collection_ref, get_default_graph, get_name_scope, get_variable,
+                         get_variable_scope, global_variables, local_variables, make_template,
+                         merge_params, name_scope, next_rng_key, params_in_scope, remat,
+                         reset_default_graph, scan, scope_matches, split_params,
+                         trainable_variables, transform, variable_scope, vmap, while_loop)
+from minitf.core.dtypes import (as_dtype, bfloat16, bool, complex64, complex128, double,
+                                float16, float32, float64, half, int8, int16, int32, int64, uint8,
+                                uint16, uint32, uint64)
 from minitf.core.initializers import (constant_initializer, glorot_normal_initializer,
-                                 glorot_uniform_initializer, ones_initializer,
-                                 orthogonal_initializer, random_normal_initializer,
-                                 random_uniform_initializer, truncated_normal_initializer,
-                                 variance_scaling_initializer, zeros_initializer)
-from minitf.ops import *  # noqa: F401,F403 - TF-named math ops (tf.add, tf.matmul, ...)
+                                      glorot_uniform_initializer, ones_initializer,
+                                      orthogonal_initializer, random_normal_initializer,
+                                      random_uniform_initializer, truncated_normal_initializer,
+                                      variance_scaling_initializer, zeros_initializer)
+from minitf.ops import *  # noqa: F403 - TF-named ops (tf.add, tf.matmul, ...)
+from minitf.ops import __all__ as _ops_all
 from minitf.ops import tf_op
+from minitf.session import (InteractiveSession, Session, global_variables_initializer,
+                            initialize_all_variables, local_variables_initializer,
+                            set_random_seed, variables_initializer)
 
 VariableV1 = Variable
 
+__version__ = "0.1.0"
 
-def __getattr__(name):
-    """Subpackages with optional dependencies (tensorboard) load on first use."""
-    if name in ("summary", "viz", "sharding"):
+_LAZY_SUBPACKAGES = ("summary", "viz", "sharding")  # optional dependencies: load on first use
+
+__all__ = sorted({
+    "checkpoint", "layers", "losses", "nn", "ops", "train", "dtypes", "initializers",
+    "control_flow", "AUTO_REUSE", "Graph", "GraphKeys", "LazyTensor", "PartitionedVariable",
+    "Template", "TensorShape", "Transformed", "Variable", "VariableV1", "VariableInfo",
+    "VariableScope", "add_to_collection", "add_to_collections", "assign", "assign_add",
+    "assign_sub", "cond", "control_dependencies", "fixed_size_partitioner", "get_collection",
+    "get_collection_ref", "get_default_graph", "get_name_scope", "get_variable",
+    "get_variable_scope", "global_variables", "local_variables", "make_template",
+    "merge_params", "name_scope", "next_rng_key", "params_in_scope", "remat",
+    "reset_default_graph", "scan", "scope_matches", "split_params", "trainable_variables",
+    "transform", "variable_scope", "vmap", "while_loop", "as_dtype", "bfloat16",
+    "bool", "complex64", "complex128", "double", "float16", "float32", "float64", "half",
+    "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
+    "constant_initializer", "glorot_normal_initializer", "glorot_uniform_initializer",
+    "ones_initializer", "orthogonal_initializer", "random_normal_initializer",
+    "random_uniform_initializer", "truncated_normal_initializer",
+    "variance_scaling_initializer", "zeros_initializer", "tf_op", "InteractiveSession",
+    "Session", "global_variables_initializer", "initialize_all_variables",
+    "local_variables_initializer", "set_random_seed", "variables_initializer",
+    "__version__", *_ops_all, *_LAZY_SUBPACKAGES,
+})
+
+
+def __getattr__(name: str) -> object:
+    """`tf.summary`, `tf.viz`, `tf.sharding` import their optional dependencies on first use."""
+    if name in _LAZY_SUBPACKAGES:
         import importlib
 
         return importlib.import_module(f"minitf.{name}")
     raise AttributeError(f"module 'minitf' has no attribute {name!r}")
-
-
-def next_rng_key():
-    """A fresh rng key from the current trace (apply's `rng=`, init's rng, or the default graph)."""
-    return get_default_graph().next_rng_key()
-
-__version__ = "0.1.0"

@@ -12,6 +12,12 @@ from typing import Any
 import jax
 import numpy as np
 
+from minitf.core import get_default_graph
+
+__all__ = ["Session", "InteractiveSession", "global_variables_initializer",
+           "initialize_all_variables", "local_variables_initializer", "variables_initializer",
+           "set_random_seed"]
+
 
 class _NoOp:
     """What `global_variables_initializer()` returns: running it does nothing."""
@@ -28,6 +34,10 @@ def global_variables_initializer() -> _NoOp:
 
 initialize_all_variables = global_variables_initializer
 local_variables_initializer = global_variables_initializer
+
+
+def variables_initializer(var_list: Any, name: str = "init") -> _NoOp:
+    return _NoOp()
 
 
 class Session:
@@ -62,8 +72,6 @@ InteractiveSession = Session
 
 def set_random_seed(seed: int) -> None:
     """Seed the default graph's eager initializers (variables' keys derive from it)."""
-    from minitf.core.frame import get_default_graph
-
     graph = get_default_graph()
     graph.seed = seed
     if graph.is_eager:

@@ -166,7 +166,9 @@ def test_non_trainable_variables_share_the_dict_and_split():
     assert list(trainable) == ["w"] and list(frozen) == ["count"]
 
 
-def test_assign_in_apply_returns_updates_and_later_reads_see_it():
+def test_assign_in_apply_is_an_update_reads_see_the_starting_value():
+    """TF1's graph rule: an assignment runs when fetched; other reads in the same run
+    see the value the variable had when the run began."""
     def model(x):
         count = tf.get_variable("count", [], initializer=tf.zeros_initializer(), trainable=False)
         new = count.assign(count + 1.0)
@@ -175,11 +177,26 @@ def test_assign_in_apply_returns_updates_and_later_reads_see_it():
     model = tf.transform(model)
     params = model.init(0, X)
     (out, new), updates = jax.jit(model.apply_with_updates)(params, X)
-    assert float(out) == 10.0 and float(new) == 1.0
+    assert float(out) == 0.0 and float(new) == 1.0
     assert set(updates) == {"count"} and float(updates["count"]) == 1.0
     params = tf.merge_params(params, updates)
     (out, _), _ = model.apply_with_updates(params, X)
-    assert float(out) == 20.0
+    assert float(out) == 10.0
+
+
+def test_control_dependencies_on_an_assignment_make_reads_see_it():
+    def model(x):
+        count = tf.get_variable("count", [], initializer=tf.zeros_initializer(), trainable=False)
+        new = count.assign(count + 1.0)
+        before = count * 10.0
+        with tf.control_dependencies([new]):
+            after = count * 10.0
+        return before, after
+
+    model = tf.transform(model)
+    params = model.init(0, X)
+    before, after = jax.jit(model.apply)(params, X)
+    assert float(before) == 0.0 and float(after) == 10.0
 
 
 def test_apply_rng_feeds_random_ops_and_is_required():

@@ -43,7 +43,7 @@ def infer_dtype(value: Any, dtype: Any = None) -> np.dtype:
     if dtype is not None:
         target = as_dtype(dtype)
         if not hasattr(value, "dtype"):
-            _check_python_value_fits(value, target)
+            check_value_fits(value, target)
         return target
     if hasattr(value, "dtype"):
         return as_dtype(value.dtype)
@@ -54,7 +54,8 @@ def infer_dtype(value: Any, dtype: Any = None) -> np.dtype:
                                                                         inferred.dtype)
 
 
-def _check_python_value_fits(value: Any, target: np.dtype) -> None:
+def check_value_fits(value: Any, target: np.dtype) -> None:
+    """TF's convert_to_tensor check: Python floats don't fit integer or bool dtypes."""
     flat = np.asarray(value)
     if flat.dtype.kind in "USO":
         raise TypeError(f"Expected {target.name}, but got {value!r} of type "

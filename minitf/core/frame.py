@@ -15,17 +15,22 @@ registered variable's value comes from: that policy is the graph's `source`
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
-from typing import TYPE_CHECKING, Any, Iterator
+import weakref
+from typing import Any, Iterator
 
 import jax
 
 from minitf.core import naming as _naming
+from minitf.core.callsite import user_site
+from minitf.core.jax_private import current_trace, is_tracing, reset_name_stack
 from minitf.core.sources import EagerSource, ValueSource
 
-if TYPE_CHECKING:
-    from minitf.core.scopes import VariableScope
-    from minitf.core.variables import Variable
+__all__ = ["Graph", "GraphKeys", "get_default_graph", "reset_default_graph", "get_collection",
+           "get_collection_ref", "add_to_collection", "add_to_collections", "global_variables",
+           "trainable_variables", "local_variables", "get_name_scope", "record_accesses",
+           "is_tracing", "current_trace", "control_dependencies", "next_rng_key"]
 
 
 class GraphKeys:
@@ -45,14 +50,25 @@ class GraphKeys:
 
 
 class _ThreadState(threading.local):
-    """Per-thread, per-graph state: TF keeps exactly these thread-local."""
+    """Per-thread, per-graph state: TF keeps exactly these thread-local.
+
+    `current_scope` is the innermost VariableScope (None until `scopes` makes the
+    root one: the frame stores scopes but does not know their class).
+    """
 
     def __init__(self) -> None:
-        from minitf.core.scopes import VariableScope
-
         self.name_stack = ""
-        self.current_scope: VariableScope = VariableScope(False)
+        self.current_scope: Any = None
         self.scope_counts = _naming.ScopeCounts()
+
+
+class _RngStream:
+    """A base key and how many keys were drawn from it (each draw folds the count in)."""
+
+    __slots__ = ("base", "count")
+
+    def __init__(self, base: jax.Array | None) -> None:
+        self.base, self.count = base, 0
 
 
 class Graph:
@@ -62,22 +78,28 @@ class Graph:
         self._names = _naming.NameRegistry()
         self._thread = _ThreadState()
         self._collections: dict[str, list[Any]] = {}
-        # get_variable's store: full name -> Variable (TF's _VariableStore._vars).
-        self._store: dict[str, "Variable"] = {}
+        # get_variable's store: full name -> variable (TF's _VariableStore._vars),
+        # and full name -> PartitionedVariable (TF's _partitioned_vars).
+        self._store: dict[str, Any] = {}
+        self.partitioned: dict[str, Any] = {}
         # Every variable of this graph by its op name (checkpoint / params key).
-        self.variables_by_name: dict[str, "Variable"] = {}
+        self.variables_by_name: dict[str, Any] = {}
         self.source: ValueSource = source if source is not None else EagerSource()
         self.seed = seed
-        self._lock = threading.RLock()
-        # Values assigned to variables during this trace, by op name.
+        # Guards names, collections and the store's create-or-reuse decision.
+        self.lock = threading.RLock()
+        # Values assigned to variables during this trace, by op name; reads see
+        # them only inside control_dependencies on the assignment (TF1's rule).
         self.updates: dict[str, Any] = {}
-        # The key an initializer called TF-style draws from (set while creating).
-        self.init_key: jax.Array | None = None
+        self._assigned: dict[int, str] = {}
+        self._visible_updates: dict[str, Any] = {}
         # The JAX trace this graph may create variables in (others would leak tracers).
-        self.trace = _current_trace()
-        self._rng_counter = 0
-        # A per-step key set by lifted control flow (minitf.scan), else None.
-        self.rng_override: jax.Array | None = None
+        self.trace = current_trace()
+        # The one rng: a stack of streams; the bottom one draws from the source's key.
+        self._rng: list[_RngStream] = [_RngStream(None)]
+        # Per-owner state for objects that outlive a trace (templates, RNN cells).
+        self._owner_state: weakref.WeakKeyDictionary[Any, dict[str, Any]] = \
+            weakref.WeakKeyDictionary()
         # Access logs, kept only while `record_accesses()` is active (sharing report).
         self.access_log: dict[str, list[tuple[str, str, str]]] | None = None
         self.read_log: dict[str, int] | None = None
@@ -89,7 +111,7 @@ class Graph:
     def unique_name(self, name: str, mark_as_used: bool = True) -> str:
         """TF's Graph.unique_name: `name` under the current name stack, made unique."""
         full = _naming.join(self._thread.name_stack, name)
-        with self._lock:
+        with self.lock:
             return self._names.unique_name(full, mark_as_used)
 
     def get_name_scope(self) -> str:
@@ -109,11 +131,12 @@ class Graph:
 
     # -- variable scopes -------------------------------------------------------
     @property
-    def current_scope(self) -> "VariableScope":
+    def current_scope(self) -> Any:
+        """The innermost VariableScope on this thread (None before the root is made)."""
         return self._thread.current_scope
 
     @current_scope.setter
-    def current_scope(self, scope: "VariableScope") -> None:
+    def current_scope(self, scope: Any) -> None:
         self._thread.current_scope = scope
 
     @property
@@ -141,14 +164,12 @@ class Graph:
             self.add_to_collection(name, value)
 
     def get_collection_ref(self, name: str) -> list[Any]:
-        with self._lock:
+        with self.lock:
             return self._collections.setdefault(name, [])
 
     def get_collection(self, name: str, scope: str | None = None) -> list[Any]:
         """Items of a collection; `scope` filters by `re.match` on item names, as TF."""
-        import re
-
-        with self._lock:
+        with self.lock:
             items = list(self._collections.get(name, ()))
         if scope is None:
             return items
@@ -166,16 +187,15 @@ class Graph:
         """Record who asked for `var` (variable scope, name scope, call site)."""
         if self.access_log is None or not hasattr(var, "op"):
             return
-        from minitf.core.callsite import user_site
-
-        entry = (self.current_scope.name, self._thread.name_stack, user_site())
+        scope = self._thread.current_scope
+        entry = (scope.name if scope is not None else "", self._thread.name_stack, user_site())
         self.access_log.setdefault(var.op.name, []).append(entry)
 
     def check_creation_allowed(self, name: str) -> None:
         """Refuse to create a variable inside a raw JAX transformation (it would leak)."""
         if not self.source.creates or self.trace is None:
             return
-        current = _current_trace()
+        current = current_trace()
         if self.is_eager:
             inside = type(current).__name__ != "EvalTrace"
         else:
@@ -194,54 +214,105 @@ class Graph:
     def is_eager(self) -> bool:
         return isinstance(self.source, EagerSource)
 
-    def next_init_key(self) -> jax.Array:
-        """Key for an initializer called TF-style: the creating variable's, else a fresh one."""
-        if self.init_key is not None:
-            return self.init_key
-        return self.next_rng_key()
-
-    def try_rng_key(self) -> jax.Array | None:
-        """The current base rng key, or None when this trace has no rng."""
-        if self.rng_override is not None:
-            return self.rng_override
-        return self.source.rng_key()
+    # -- the one rng ----------------------------------------------------------------
+    def has_rng(self) -> bool:
+        """Whether random ops can draw here (apply got `rng=`, or init / eager)."""
+        return self._rng[-1].base is not None or self.source.rng_key() is not None
 
     def next_rng_key(self) -> jax.Array:
-        """A fresh key from this trace's rng (dropout, tf.random_*); error if none."""
-        base = self.try_rng_key()
+        """A fresh key: the current stream's base with its draw count folded in.
+
+        Every random op (dropout, tf.random_*, an initializer called TF-style)
+        draws here, so two draws in one computation always differ.
+        """
+        stream = self._rng[-1]
+        base = stream.base if stream.base is not None else self.source.rng_key()
         if base is None:
             raise ValueError(
                 "This computation needs randomness (dropout, tf.random_*, a random "
                 "initializer called directly) but no rng was given: pass rng= to "
                 "apply(...), e.g. model.apply(params, x, rng=jax.random.PRNGKey(0)).")
-        self._rng_counter += 1
-        return jax.random.fold_in(base, self._rng_counter)
+        stream.count += 1
+        return jax.random.fold_in(base, stream.count)
+
+    @contextlib.contextmanager
+    def rng_scope(self, key: jax.Array | None) -> Iterator[None]:
+        """Draw from `key` inside (a variable's own key while computing its initial
+        value, so its draws depend on its name only; a scan step's key)."""
+        self._rng.append(_RngStream(key))
+        try:
+            yield
+        finally:
+            self._rng.pop()
+
+    # -- per-owner state -------------------------------------------------------------
+    def state_for(self, owner: Any) -> dict[str, Any]:
+        """A dict private to `owner` in this graph: per-trace state of long-lived objects.
+
+        A module-level `make_template` or RNN cell is used by many traces (init,
+        apply, each jit); whatever it learns in one graph must not leak into the next.
+        """
+        state = self._owner_state.get(owner)
+        if state is None:
+            state = self._owner_state[owner] = {}
+        return state
+
+    # -- assignments -------------------------------------------------------------------
+    def record_update(self, name: str, value: Any) -> None:
+        """Collect an assignment made inside a trace (returned by apply_with_updates)."""
+        self.updates[name] = value
+        self._assigned[id(value)] = name
+
+    def visible_update(self, name: str) -> Any:
+        """The assigned value a read of `name` sees here, or None (reads see the
+        value the variable had when the trace began, unless ordered after it)."""
+        return self._visible_updates.get(name) if self._visible_updates else None
+
+    @contextlib.contextmanager
+    def control_dependencies(self, control_inputs: Any) -> Iterator[None]:
+        """TF's ordering: reads inside see the assignments listed in `control_inputs`."""
+        previous = self._visible_updates
+        visible = dict(previous)
+        for item in control_inputs or ():
+            value = getattr(item, "assigned_value", item)
+            name = self._assigned.get(id(value))
+            if name is not None:
+                visible[name] = self.updates[name]
+        self._visible_updates = visible
+        try:
+            yield
+        finally:
+            self._visible_updates = previous
 
     @property
-    def store(self) -> dict[str, "Variable"]:
+    def store(self) -> dict[str, Any]:
         return self._store
 
     def as_default(self) -> contextlib.AbstractContextManager["Graph"]:
         return _default_graph_stack.push(self)
 
     # -- state snapshots (for lifted control flow) -------------------------------
-    def snapshot_naming(self) -> tuple:
+    def snapshot_naming(self) -> tuple[Any, ...]:
         """Everything a re-trace of the same code would otherwise see changed."""
         return (
             self._names.copy(),
             self._thread.scope_counts.copy(),
             dict(self._store),
+            dict(self.partitioned),
             dict(self.variables_by_name),
             {k: list(v) for k, v in self._collections.items()},
+            {owner: dict(state) for owner, state in self._owner_state.items()},
         )
 
-    def restore_naming(self, snapshot: tuple) -> None:
-        names, counts, store, by_name, collections = snapshot
+    def restore_naming(self, snapshot: tuple[Any, ...]) -> None:
+        names, counts, store, partitioned, by_name, collections, owners = snapshot
         self._names = names
         self._thread.scope_counts = counts
         self._store = store
+        self.partitioned = partitioned
         self.variables_by_name = by_name
         self._collections = collections
+        self._owner_state = weakref.WeakKeyDictionary(owners)
 
 
 class _NameScope:
@@ -276,21 +347,6 @@ class _NameScope:
         self._jax.__exit__(*exc)
 
 
-try:  # JAX's current trace: variables may only be created in the graph's own trace
-    from jax._src.core import trace_ctx as _trace_ctx
-except ImportError:  # pragma: no cover - JAX internals moved; the leak check is skipped
-    _trace_ctx = None
-
-
-def _current_trace() -> Any:
-    return _trace_ctx.trace if _trace_ctx is not None else None
-
-
-def is_tracing() -> bool:
-    """Whether JAX is tracing now (jit, grad, vmap, ...) rather than running op by op."""
-    return type(_current_trace()).__name__ != "EvalTrace"
-
-
 _NO_CHANGE = contextlib.nullcontext()
 
 
@@ -311,9 +367,7 @@ def _jax_name_stack(old: str, new: str) -> contextlib.AbstractContextManager:
 
 @contextlib.contextmanager
 def _reset_jax_name_stack(new: str) -> Iterator[None]:
-    from jax._src import source_info_util
-
-    with source_info_util.reset_name_stack():
+    with reset_name_stack():
         if new:
             with jax.named_scope(new):
                 yield
@@ -424,3 +478,14 @@ def local_variables(scope: str | None = None) -> list["Variable"]:
 
 def get_name_scope() -> str:
     return get_default_graph().get_name_scope()
+
+
+def next_rng_key() -> jax.Array:
+    """A fresh rng key from the current trace (apply's `rng=`, init's rng, or the default graph)."""
+    return get_default_graph().next_rng_key()
+
+
+def control_dependencies(control_inputs: Any) -> contextlib.AbstractContextManager[None]:
+    """TF1's `tf.control_dependencies`: inside `apply`, reads of a variable see an
+    assignment only when it is listed here (otherwise the value at the call's start)."""
+    return get_default_graph().control_dependencies(control_inputs)

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from minitf.core import dtypes as _dtypes
+from minitf.core.frame import get_default_graph
 
 
 class Initializer:
@@ -31,19 +32,22 @@ class Initializer:
         raise NotImplementedError
 
     def __call__(self, shape: Sequence[int], dtype: Any = None, partition_info: Any = None) -> jax.Array:
-        from minitf.core.frame import get_default_graph
+        """TF-style call: draws the next key of the current frame's rng."""
+        return self.sample(get_default_graph().next_rng_key(), shape, dtype)
 
-        return self.sample(get_default_graph().next_init_key(), shape, dtype)
+    def validate(self, shape: tuple[int, ...], dtype: Any) -> None:
+        """Raise TF's error now if this initializer can't fill `shape` of `dtype`
+        (init samples later, in batches, where the error would be far from its cause)."""
 
     def batch_key(self) -> tuple:
         """Initializers with equal batch keys may be sampled together under vmap."""
-        return (type(self), tuple(sorted((k, repr(v)) for k, v in vars(self).items())))
+        return (type(self), tuple(sorted((k, repr(v)) for k, v in self.get_config().items())))
 
     def get_config(self) -> dict:
-        return dict(vars(self))
+        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
 
     def __repr__(self) -> str:
-        args = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
         return f"{type(self).__name__}({args})"
 
 
@@ -70,6 +74,11 @@ class Constant(Initializer):
     def __init__(self, value: Any = 0, dtype: Any = None, verify_shape: bool = False) -> None:
         self.value = value if np.isscalar(value) else np.asarray(value)
         self.dtype = dtype
+        self._python_value = value if isinstance(value, (int, float, bool, list, tuple)) else None
+
+    def validate(self, shape: tuple[int, ...], dtype: Any) -> None:
+        if self._python_value is not None:  # TF refuses Python floats for integer dtypes
+            _dtypes.check_value_fits(self._python_value, _dtypes.as_dtype(dtype))
 
     def _sample(self, key, shape, dtype):
         value = np.asarray(self.value)

@@ -52,16 +52,6 @@ def _lift(graph: Graph, probe: Callable[[], Any], run: Callable[[], Any]) -> Any
     return out
 
 
-@contextlib.contextmanager
-def _step_key(graph: Graph, key: Any) -> Iterator[None]:
-    previous = graph.rng_override
-    graph.rng_override = key
-    try:
-        yield
-    finally:
-        graph.rng_override = previous
-
-
 def _first(tree: Any) -> Any:
     return jax.tree_util.tree_map(lambda x: x[0], tree)
 
@@ -71,7 +61,7 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
     """`jax.lax.scan` whose body may call get_variable / layers (weights shared over steps)."""
     graph = get_default_graph()
     # A fresh key per scan (two scans in one trace must not share step keys).
-    base = graph.next_rng_key() if graph.try_rng_key() is not None else None
+    base = graph.next_rng_key() if graph.has_rng() else None
     steps = length if xs is None else jax.tree_util.tree_leaves(xs)[0].shape[0]
 
     def probe() -> Any:
@@ -79,7 +69,7 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
 
     def body(carry: Any, inputs: Any) -> Any:
         x, key = inputs
-        with _step_key(graph, key):
+        with graph.rng_scope(key):
             return f(carry, x)
 
     def run() -> Any:

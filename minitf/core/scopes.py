@@ -7,21 +7,31 @@ scope. The subtle parts are TF's: re-entering a scope by string reuses its
 variable prefix but opens a fresh unique name scope (`foo_1/`); re-entering a
 captured scope object keeps its reuse flag rather than the parent's; reuse=True
 is sticky in children; `default_name` is made unique among variable scopes.
+
+`get_variable` lives here too, as in TF (it is the current scope's method): it
+builds one `VariableRequest` from the call's explicit arguments over the
+scope's defaults, runs the custom-getter chain, and hands the request to the
+store. From the user's `name=`/`reuse=` to the params key: `get_variable` ->
+`VariableScope.get_variable` -> (custom getters) -> `store.get_or_create` ->
+`variables.create_variable`.
 """
 from __future__ import annotations
 
-import enum
+import functools
 from typing import Any, Callable
 
 from minitf.core import dtypes as _dtypes
+from minitf.core.arraylike import unwrap
 from minitf.core.frame import Graph, get_default_graph
+from minitf.core.store import AUTO_REUSE, VariableRequest, get_or_create
+from minitf.core.variables import IGNORED_ON_JAX
 
+__all__ = ["AUTO_REUSE", "VariableScope", "get_variable", "get_variable_scope", "name_scope",
+           "variable_scope"]
 
-class _ReuseMode(enum.Enum):
-    AUTO_REUSE = 1
-
-
-AUTO_REUSE = _ReuseMode.AUTO_REUSE
+# The VariableScope settings a get_variable call inherits when it doesn't say.
+_INHERITED = ("initializer", "regularizer", "partitioner", "constraint", "dtype", "sharding",
+              "reuse")
 
 
 class VariableScope:
@@ -88,6 +98,9 @@ class VariableScope:
     def set_use_resource(self, use_resource: Any) -> None:
         self._use_resource = use_resource
 
+    def set_constraint(self, constraint: Any) -> None:
+        self._constraint = constraint
+
     def get_collection(self, name: str) -> list[Any]:
         scope = self._name + "/" if self._name else ""
         return get_default_graph().get_collection(name, scope)
@@ -101,10 +114,44 @@ class VariableScope:
     def local_variables(self) -> list[Any]:
         return self.get_collection("local_variables")
 
-    def get_variable(self, graph: Graph, name: str, **kwargs: Any) -> Any:
-        from minitf.core.store import scope_get_variable
+    def get_variable(self, var_store: Any, name: str, shape: Any = None, dtype: Any = None,
+                     initializer: Any = None, regularizer: Any = None, reuse: Any = None,
+                     trainable: bool | None = None, collections: Any = None,
+                     caching_device: Any = None, partitioner: Any = None,
+                     validate_shape: bool = True, use_resource: Any = None,
+                     custom_getter: Any = None, constraint: Any = None,
+                     synchronization: Any = None, aggregation: Any = None,
+                     sharding: Any = None) -> Any:
+        """TF's VariableScope.get_variable: the request, the getter chain, the store.
 
-        return scope_get_variable(self, graph, name, **kwargs)
+        `var_store` is the graph (TF passes its store object; both mean "this graph").
+        Arguments in `IGNORED_ON_JAX` are accepted and have no effect.
+        """
+        graph = var_store if isinstance(var_store, Graph) else get_default_graph()
+        if dtype is not None and initializer is not None and not callable(initializer):
+            init_dtype = _dtypes.infer_dtype(unwrap(initializer))
+            if init_dtype != _dtypes.as_dtype(dtype):
+                raise ValueError(
+                    "Initializer type '<dtype: %r>' and explicit dtype '<dtype: %r>' don't "
+                    "match." % (_dtypes.name_of(init_dtype), _dtypes.name_of(dtype)))
+        explicit = {"initializer": initializer, "regularizer": regularizer,
+                    "partitioner": partitioner, "constraint": constraint, "dtype": dtype,
+                    "sharding": sharding, "reuse": reuse}
+        inherited = {key: explicit[key] if explicit[key] is not None else getattr(self, key)
+                     for key in _INHERITED}
+        request = VariableRequest(f"{self._name}/{name}" if self._name else name,
+                                  shape=shape, trainable=trainable, collections=collections,
+                                  validate_shape=validate_shape, **inherited)
+        getter = custom_getter if custom_getter is not None else self._custom_getter
+        if getter is None:
+            var = get_or_create(graph, request)
+        elif not callable(getter):
+            raise ValueError("Passed a custom_getter which is not callable: %s" % getter)
+        else:
+            true_getter = functools.partial(_true_getter, graph)
+            var = getter(getter=true_getter, **request.getter_kwargs(getter))
+        graph.log_access(var)
+        return var
 
     def _copy_with(self, reuse: Any, name: str, name_scope: str) -> "VariableScope":
         return VariableScope(reuse, name=name, initializer=self._initializer,
@@ -112,15 +159,61 @@ class VariableScope:
                              caching_device=self._caching_device,
                              partitioner=self._partitioner, dtype=self._dtype,
                              custom_getter=self._custom_getter, name_scope=name_scope,
-                             use_resource=self._use_resource, sharding=self._sharding)
+                             use_resource=self._use_resource, constraint=self._constraint,
+                             sharding=self._sharding)
 
     def __repr__(self) -> str:
         return f"<VariableScope name={self._name!r} reuse={self._reuse!r}>"
 
 
+def _true_getter(graph: Graph, name: str, shape: Any = None, dtype: Any = _dtypes.float32,
+                 initializer: Any = None, regularizer: Any = None, reuse: Any = None,
+                 trainable: bool | None = None, collections: Any = None,
+                 caching_device: Any = None, partitioner: Any = None,
+                 validate_shape: bool = True, use_resource: Any = None,
+                 constraint: Any = None, synchronization: Any = None,
+                 aggregation: Any = None, sharding: Any = None, **_: Any) -> Any:
+    """The getter at the end of a custom-getter chain (TF's keyword interface)."""
+    return get_or_create(graph, VariableRequest(
+        name, shape=shape, dtype=_dtypes.float32 if dtype is None else dtype,
+        initializer=initializer, regularizer=regularizer, reuse=reuse, trainable=trainable,
+        collections=collections, partitioner=partitioner, validate_shape=validate_shape,
+        constraint=constraint, sharding=sharding))
+
+
+def current_scope(graph: Graph) -> VariableScope:
+    """The graph's innermost variable scope on this thread (the root one made on first use)."""
+    scope = graph.current_scope
+    if scope is None:
+        scope = graph.current_scope = VariableScope(False)
+    return scope
+
+
 def get_variable_scope() -> VariableScope:
     """The current variable scope of the default graph, on this thread."""
-    return get_default_graph().current_scope
+    return current_scope(get_default_graph())
+
+
+def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: Any = None,
+                 regularizer: Any = None, trainable: bool | None = None, collections: Any = None,
+                 caching_device: Any = None, partitioner: Any = None, validate_shape: bool = True,
+                 use_resource: Any = None, custom_getter: Any = None, constraint: Any = None,
+                 synchronization: Any = None, aggregation: Any = None,
+                 sharding: Any = None) -> Any:
+    """TF1's `tf.get_variable`: create or reuse `name` in the current variable scope.
+
+    `sharding` (a minitf extension) annotates how the variable is laid out over a
+    device mesh: a `jax.sharding.PartitionSpec` or a tuple of mesh axis names per
+    dimension; a scope's `sharding=` is the default. See `minitf.sharding`.
+    `caching_device`, `use_resource`, `synchronization` and `aggregation` have no
+    meaning on JAX: accepted and ignored (`minitf.core.variables.IGNORED_ON_JAX`).
+    """
+    graph = get_default_graph()
+    return current_scope(graph).get_variable(
+        graph, name, shape=shape, dtype=dtype, initializer=initializer, regularizer=regularizer,
+        trainable=trainable, collections=collections, partitioner=partitioner,
+        validate_shape=validate_shape, custom_getter=custom_getter, constraint=constraint,
+        sharding=sharding)
 
 
 def wrap_custom_getter(custom_getter: Callable, old_getter: Callable | None) -> Callable:
@@ -138,15 +231,16 @@ class _Overrides:
     """The settings a variable_scope call passes down (None = inherit)."""
 
     __slots__ = ("initializer", "regularizer", "caching_device", "partitioner",
-                 "custom_getter", "dtype", "use_resource", "sharding")
+                 "custom_getter", "dtype", "use_resource", "constraint", "sharding")
 
     def __init__(self, initializer: Any = None, regularizer: Any = None,
                  caching_device: Any = None, partitioner: Any = None, custom_getter: Any = None,
-                 dtype: Any = None, use_resource: Any = None, sharding: Any = None) -> None:
+                 dtype: Any = None, use_resource: Any = None, constraint: Any = None,
+                 sharding: Any = None) -> None:
         self.initializer, self.regularizer = initializer, regularizer
         self.caching_device, self.partitioner = caching_device, partitioner
         self.custom_getter, self.dtype = custom_getter, dtype
-        self.use_resource, self.sharding = use_resource, sharding
+        self.use_resource, self.constraint, self.sharding = use_resource, constraint, sharding
 
     def apply(self, scope: VariableScope, base_getter: Callable | None) -> None:
         if self.initializer is not None:
@@ -163,6 +257,8 @@ class _Overrides:
             scope.set_dtype(self.dtype)
         if self.use_resource is not None:
             scope.set_use_resource(self.use_resource)
+        if self.constraint is not None:
+            scope.set_constraint(self.constraint)
         if self.sharding is not None:
             scope.set_sharding(self.sharding)
 
@@ -187,7 +283,7 @@ class _pure_variable_scope:  # noqa: N801 - TF's name for the same mechanism
 
     def __enter__(self) -> VariableScope:
         graph = self._graph
-        self._old = graph.current_scope
+        self._old = current_scope(graph)
         if isinstance(self._name_or_scope, VariableScope):
             graph.open_variable_scope(self._new_name)
             self._old_counts = graph.scope_counts.copy()
@@ -219,7 +315,7 @@ class _pure_variable_scope:  # noqa: N801 - TF's name for the same mechanism
 def unique_variable_scope(prefix: str) -> str:
     """`prefix`, or `prefix_N`, unused among variable scopes under the current one."""
     graph = get_default_graph()
-    current = graph.current_scope.name
+    current = current_scope(graph).name
     name = f"{current}/{prefix}" if current else prefix
     counts = graph.scope_counts
     if counts.count(name) == 0:
@@ -243,6 +339,8 @@ class name_scope:  # noqa: N801 - TF1 spelling
             raise TypeError(
                 "`default_name` type (%s) is not a string type. You likely meant to "
                 "pass this into the `values` kwarg." % type(default_name))
+        if isinstance(name, bytes):  # TF accepts bytes names
+            name = name.decode("utf-8")
         self._name = default_name if name is None else name
         self._default_name = default_name
         self._values = values
@@ -277,7 +375,8 @@ class variable_scope:  # noqa: N801 - TF1 spelling
         self._overrides = _Overrides(initializer=initializer, regularizer=regularizer,
                                      caching_device=caching_device, partitioner=partitioner,
                                      custom_getter=custom_getter, dtype=dtype,
-                                     use_resource=use_resource, sharding=sharding)
+                                     use_resource=use_resource, constraint=constraint,
+                                     sharding=sharding)
         if self._default_name is None and self._name_or_scope is None:
             raise TypeError("If default_name is None then name_or_scope is required")
         if reuse is False:

@@ -7,18 +7,66 @@ from __future__ import annotations
 
 from typing import Any
 
+__all__ = ["TensorShape", "as_shape", "format_shape", "is_fully_defined", "is_compatible",
+           "check_dims"]
+
 Shape = tuple  # of int | None
+
+
+class TensorShape(tuple):
+    """A tuple of dims with TF1's `as_list()` and `ndims`, printed like TF (`(3,)`)."""
+
+    def as_list(self) -> list[int]:
+        return list(self)
+
+    @property
+    def ndims(self) -> int:
+        return len(self)
+
+    @property
+    def rank(self) -> int:
+        return len(self)
+
+    def is_fully_defined(self) -> bool:
+        return all(d is not None for d in self)
 
 
 def as_shape(shape: Any) -> Shape | None:
     """Convert a user shape, raising TF's TypeError for dims that aren't integers."""
     if shape is None:
         return None
-    if type(shape) in (list, tuple) and all(type(d) is int for d in shape):
+    if type(shape) in (list, tuple) and all(type(d) is int and d >= 0 for d in shape):
         return tuple(shape)  # the common case, fast
+    if isinstance(shape, bool):
+        raise TypeError("Value passed to parameter 'shape' has DataType bool not in list of "
+                        "allowed values: int32, int64")
     if hasattr(shape, "__index__") and not hasattr(shape, "__len__"):
         shape = [shape]
-    return tuple(_as_dim(d) for d in shape)
+    if any(isinstance(d, bool) for d in shape):
+        raise TypeError(f"Error converting {shape!r} (arg name = shape) to a TensorShape: "
+                        "Field tensorflow.TensorShapeProto.Dim.size: Expected an int, got a "
+                        "boolean.")
+    dims = tuple(_as_dim(d) for d in shape)
+    for d in dims:
+        if d is not None and d < 0:
+            raise ValueError(f"Dimension {d} must be >= 0")
+    return dims
+
+
+def check_dims(name: str, shape: Shape, itemsize: int, limit_bytes: int) -> None:
+    """Refuse a shape TF refuses (more than 2**63 - 1 entries) or one no machine here
+    could hold, before anything is allocated (XLA would abort the process)."""
+    entries = 1
+    for d in shape:
+        entries *= d
+    if entries > 2**63 - 1:
+        raise ValueError(f"Shape {list(shape)} is too large (more than 2**63 - 1 entries) "
+                         f"for variable {name}.")
+    if entries * itemsize > limit_bytes:
+        raise ValueError(
+            f"Variable {name} has shape {list(shape)}: {entries * itemsize} bytes, more than "
+            f"this machine's memory ({limit_bytes} bytes). Check the shape (a unit mix-up?) "
+            "or shard the variable (minitf.sharding).")
 
 
 def _as_dim(dim: Any) -> int | None:

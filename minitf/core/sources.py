@@ -61,14 +61,31 @@ class ValueSource:
 
 
 def _compute(graph: Any, spec: InitSpec, key: jax.Array) -> Any:
+    """The initial value: sampled from the variable's own key, or computed by its thunk
+    with every random draw inside taken from that key's stream (order-independent)."""
     if spec.sampler is not None:
         return spec.sampler.sample(key, spec.shape, spec.dtype)
-    previous = graph.init_key
-    graph.init_key = key
-    try:
-        return spec.thunk()
-    finally:
-        graph.init_key = previous
+    assert spec.thunk is not None
+    with graph.rng_scope(key):
+        value = spec.thunk()
+    _check_initial_shape(spec, tuple(np.shape(value)))
+    return value
+
+
+def _check_initial_shape(spec: InitSpec, got: tuple[int, ...]) -> None:
+    """TF's Assign check: an initializer must return the variable's shape."""
+    want = tuple(spec.shape)
+    if got == want:
+        return
+    dims = lambda shape: "[" + ",".join(str(d) for d in shape) + "]"  # noqa: E731
+    where = (f"for '{{{{node {spec.name}/Assign}}}}' with input shapes: "
+             f"{dims(want)}, {dims(got)}.")
+    if len(got) != len(want):
+        raise ValueError(f"Shapes must be equal rank, but are {len(want)} and {len(got)} "
+                         + where)
+    axis = next(i for i, (a, b) in enumerate(zip(want, got)) if a != b)
+    raise ValueError(f"Dimension {axis} in both shapes must be equal, but are {want[axis]} "
+                     f"and {got[axis]}. Shapes are {dims(want)} and {dims(got)}. " + where)
 
 
 class EagerSource(ValueSource):

@@ -1,137 +1,138 @@
-"""`get_variable` and `Variable`: TF1's create-or-reuse decision, in one place.
+"""The variable store: `get_variable`'s create-or-reuse decision, with every error it raises.
 
-The path is short: resolve the full name from the variable scope, fill in the
-scope's defaults, run the custom-getter chain, and at its end decide from
-`reuse` whether to return the existing variable (checking shape and dtype) or
-create one. Every error on that path is raised here, with TF's type and text,
-plus (beyond TF) where the variable was first created and the near names that
-do exist. A failed call leaves the store as it was.
+A `VariableRequest` is what one `get_variable` call asks for, with the scope's
+defaults already filled in (built by `scopes.get_variable`). `get_or_create`
+answers it exactly as TF1's `_VariableStore` does: return the existing variable
+(checking shape and dtype) or create one, per `reuse`; partitioned variables
+are made of `name/part_i` variables decided the same way. The decision holds
+the graph's lock, so threads sharing a graph get one variable per name. A
+failed request leaves the store as it was (a name may be used up, as in TF).
+
+Errors start with TF's exact text; beyond TF they say where the variable was
+first created and which near names do exist.
 """
 from __future__ import annotations
 
+import dataclasses
+import enum
 import functools
 import inspect
+import os
+import warnings
 from typing import Any, Callable
 
+import jax
 import jax.numpy as jnp
+import numpy as np
 
+from minitf.core import dtypes as _dtypes
 from minitf.core import naming as _naming
 from minitf.core import shapes as _shapes
-from minitf.core import dtypes as _dtypes
-from minitf.core.frame import Graph, GraphKeys, get_default_graph
 from minitf.core.arraylike import LazyTensor, unwrap
-from minitf.core.sources import InitSpec
-from minitf.core.variables import Variable
+from minitf.core.frame import Graph, GraphKeys
 from minitf.core.initializers import GlorotUniform, Initializer, Zeros
+from minitf.core.partition import PartitionedVariable, PartitionInfo, call_partitioner, iter_slices
+from minitf.core.sources import InitSpec
+from minitf.core.variables import IGNORED_ON_JAX, Variable, check_collections, create_variable
+
+__all__ = ["VariableRequest", "get_or_create", "AUTO_REUSE"]
 
 
-def _ref_dtype_name(dtype: Any) -> str:
-    """TF1 graph-mode variables report their dtype as a reference type."""
-    return _dtypes.name_of(dtype) + "_ref"
+class _ReuseMode(enum.Enum):
+    """TF's reuse modes beyond True/None: `tf.AUTO_REUSE` creates if missing, else reuses."""
+
+    AUTO_REUSE = 1
 
 
-def scope_get_variable(scope: Any, graph: Graph, name: str, shape: Any = None, dtype: Any = None,
-                       initializer: Any = None, regularizer: Any = None, reuse: Any = None,
-                       trainable: bool | None = None, collections: Any = None,
-                       caching_device: Any = None, partitioner: Any = None,
-                       validate_shape: bool = True, use_resource: Any = None,
-                       custom_getter: Any = None, constraint: Any = None,
-                       synchronization: Any = None, aggregation: Any = None,
-                       sharding: Any = None) -> Any:
-    """VariableScope.get_variable: apply the scope's defaults, then the store."""
-    if sharding is None:
-        sharding = scope.sharding
-    if regularizer is None:
-        regularizer = scope.regularizer
-    if partitioner is None:
-        partitioner = scope.partitioner
-    if custom_getter is None:
-        custom_getter = scope.custom_getter
-    if reuse is None:
-        reuse = scope.reuse
-    full_name = f"{scope.name}/{name}" if scope.name else name
-    if dtype is not None and initializer is not None and not callable(initializer):
-        init_dtype = _dtypes.infer_dtype(unwrap(initializer))
-        if init_dtype != _dtypes.as_dtype(dtype):
-            raise ValueError("Initializer type '<dtype: %r>' and explicit dtype '<dtype: %r>' "
-                             "don't match." % (_dtypes.name_of(init_dtype), _dtypes.name_of(dtype)))
-    if initializer is None:
-        initializer = scope.initializer
-    if constraint is None:
-        constraint = scope.constraint
-    if dtype is None:
-        dtype = scope.dtype
-    # Variable names depend on the variable scope only: creation runs at the root name scope.
-    outer_stack = graph.set_name_stack("")
+AUTO_REUSE = _ReuseMode.AUTO_REUSE
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class VariableRequest:
+    """One get_variable call: the explicit arguments over the scope's defaults."""
+
+    name: str
+    shape: Any = None
+    dtype: Any = _dtypes.float32
+    initializer: Any = None
+    regularizer: Any = None
+    reuse: Any = None
+    trainable: bool | None = None
+    collections: Any = None
+    partitioner: Any = None
+    validate_shape: bool = True
+    constraint: Any = None
+    sharding: Any = None
+
+    def getter_kwargs(self, getter: Callable[..., Any]) -> dict[str, Any]:
+        """TF's keyword interface for a custom getter (`constraint` only if it takes it)."""
+        kwargs: dict[str, Any] = {
+            "name": self.name, "shape": self.shape, "dtype": self.dtype,
+            "initializer": self.initializer, "regularizer": self.regularizer,
+            "reuse": self.reuse, "trainable": True if self.trainable is None else self.trainable,
+            "collections": self.collections, "caching_device": None,
+            "partitioner": self.partitioner, "validate_shape": self.validate_shape,
+            "use_resource": None, "synchronization": None, "aggregation": None,
+        }
+        if _accepts(getter, "constraint"):
+            kwargs["constraint"] = self.constraint
+        if self.sharding is not None:
+            kwargs["sharding"] = self.sharding
+        return kwargs
+
+    @classmethod
+    def from_getter_kwargs(cls, name: str, **kwargs: Any) -> VariableRequest:
+        """The request a getter passes on (arguments meaningless on JAX are dropped)."""
+        for ignored in IGNORED_ON_JAX:
+            kwargs.pop(ignored, None)
+        kwargs.pop("partition_info", None)
+        unknown = set(kwargs) - _REQUEST_FIELDS
+        if unknown:
+            raise TypeError(f"get_variable() got unexpected keyword arguments {sorted(unknown)}")
+        if kwargs.get("dtype") is None:
+            kwargs["dtype"] = _dtypes.float32
+        return cls(name, **kwargs)
+
+
+_REQUEST_FIELDS = {f.name for f in dataclasses.fields(VariableRequest)} - {"name"}
+
+
+def _accepts(fn: Callable[..., Any], arg: str) -> bool:
     try:
-        var = store_get_variable(graph, full_name, shape=shape, dtype=dtype,
-                                  initializer=initializer, regularizer=regularizer,
-                                  reuse=reuse, trainable=trainable, collections=collections,
-                                  partitioner=partitioner, custom_getter=custom_getter,
-                                  constraint=constraint, caching_device=caching_device,
-                                  validate_shape=validate_shape, use_resource=use_resource,
-                                  sharding=sharding)
-    finally:
-        graph.set_name_stack(outer_stack)
-    graph.log_access(var)
-    return var
+        params = inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+    return arg in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
-def store_get_variable(graph: Graph, name: str, *, custom_getter: Any = None, **kwargs: Any) -> Any:
-    """_VariableStore.get_variable: the custom-getter chain around the true getter."""
-    if custom_getter is not None and not callable(custom_getter):
-        raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
-    if custom_getter is None:
-        return _true_getter(graph, name, **kwargs)
-    true_getter = functools.partial(_true_getter, graph)
-    if kwargs.get("trainable") is None:
-        kwargs["trainable"] = True  # TF resolves the default before calling getters
-    getter_kwargs = dict(kwargs)
-    getter_kwargs.pop("constraint", None)
-    if getter_kwargs.get("sharding") is None:
-        getter_kwargs.pop("sharding", None)  # keep TF1 custom getters' signature
-    params = inspect.signature(custom_getter).parameters
-    if "constraint" in params or any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        getter_kwargs["constraint"] = kwargs.get("constraint")
-    return custom_getter(getter=true_getter, name=name, **getter_kwargs)
+def get_or_create(graph: Graph, request: VariableRequest) -> Any:
+    """TF1's store: the existing variable for `request.name`, or a new one, per `reuse`."""
+    with graph.lock:
+        if request.partitioner is not None:
+            return _get_partitioned(graph, request)
+        if request.reuse is True and request.name in graph.partitioned:
+            return _get_partitioned(graph, request)  # TF: reuse without the partitioner
+        if f"{request.name}/part_0" in graph.store:
+            raise ValueError(
+                "No partitioner was provided, but a partitioned version of the variable was "
+                "found: %s/part_0. Perhaps a variable of the same name was already created "
+                "with partitioning?" % request.name)
+        return _get_single(graph, request)
 
 
-def _true_getter(graph: Graph, name: str, shape: Any = None, dtype: Any = _dtypes.float32,
-                 initializer: Any = None, regularizer: Any = None, reuse: Any = None,
-                 trainable: bool | None = None, collections: Any = None,
-                 caching_device: Any = None, partitioner: Any = None,
-                 validate_shape: bool = True, use_resource: Any = None,
-                 constraint: Any = None, synchronization: Any = None,
-                 aggregation: Any = None, sharding: Any = None) -> Variable:
-    if partitioner is not None:
-        from minitf.core.partition import get_partitioned_variable
-
-        return get_partitioned_variable(graph, name, shape=shape, dtype=dtype,
-                                        initializer=initializer, regularizer=regularizer,
-                                        reuse=reuse, trainable=trainable,
-                                        collections=collections, partitioner=partitioner,
-                                        sharding=sharding)
-    if f"{name}/part_0" in graph.store:
-        raise ValueError(
-            "No partitioner was provided, but a partitioned version of the variable was "
-            "found: %s/part_0. Perhaps a variable of the same name was already created "
-            "with partitioning?" % name)
-    return _get_single_variable(graph, name, shape, dtype, initializer, regularizer, reuse,
-                                trainable, collections, sharding)
-
-
-def _get_single_variable(graph: Graph, name: str, shape: Any, dtype: Any, initializer: Any,
-                         regularizer: Any, reuse: Any, trainable: bool | None,
-                         collections: Any, sharding: Any = None) -> Variable:
+def _get_single(graph: Graph, request: VariableRequest,
+                partition_info: PartitionInfo | None = None) -> Variable:
+    """The decision for one (unpartitioned) variable: reuse checks, else creation."""
+    name, initializer = request.name, request.initializer
     from_value = initializer is not None and not callable(initializer)
-    if shape is not None and from_value:
+    if request.shape is not None and from_value:
         raise ValueError("If initializer is a constant, do not specify shape.")
-    dtype = _dtypes.as_dtype(dtype)
-    shape = _shapes.as_shape(shape)
+    dtype = _dtypes.as_dtype(request.dtype)
+    shape = _shapes.as_shape(request.shape)
 
     found = graph.store.get(name)
     if found is not None:
-        if reuse is False:
+        if request.reuse is False:
             raise ValueError(
                 "Variable %s already exists, disallowed. Did you mean to set reuse=True "
                 "or reuse=tf.AUTO_REUSE in VarScope? Originally defined at:\n\n  %s\n"
@@ -142,53 +143,143 @@ def _get_single_variable(graph: Graph, name: str, shape: Any, dtype: Any, initia
                                             _shapes.format_shape(found.shape)))
         if dtype != found.dtype:
             raise ValueError("Trying to share variable %s, but specified dtype %s and found "
-                             "dtype %s." % (name, dtype.name, _ref_dtype_name(found.dtype)))
-        if sharding is not None and found.sharding is not None and sharding != found.sharding:
+                             "dtype %s." % (name, dtype.name, _dtypes.name_of(found.dtype) + "_ref"))
+        if (request.sharding is not None and found.sharding is not None
+                and request.sharding != found.sharding):
             raise ValueError("Trying to share variable %s, but specified sharding %s and found "
-                             "sharding %s." % (name, sharding, found.sharding))
+                             "sharding %s." % (name, request.sharding, found.sharding))
         return found
-
-    if reuse is True:
+    if request.reuse is True:
         raise ValueError(
             "Variable %s does not exist, or was not created with tf.get_variable(). Did you "
             "mean to set reuse=tf.AUTO_REUSE in VarScope?%s"
             % (name, _naming.did_you_mean(name, graph.store)))
 
+    check_collections(request.collections)
+    spec = _initial_value_spec(name, shape, dtype, initializer, partition_info)
+    # Variable names follow variable scopes only: the op name is made at the root
+    # name scope, validated and uniquified (a tf.Variable may already hold `name`).
+    op_name = name[:-1] if name.endswith("/") else (name or "VariableV2")
+    _naming.validate_scope_name(op_name, at_root=True)
+    outer = graph.set_name_stack("")
+    try:
+        op_name = graph.unique_name(op_name)
+    finally:
+        graph.set_name_stack(outer)
+    trainable = True if request.trainable is None else bool(request.trainable)
+    var = create_variable(graph, op_name, spec, trainable, request.collections,
+                          request.constraint)
+    var.sharding = request.sharding
+    graph.store[name] = var
+    if request.regularizer:
+        _add_regularization_loss(graph, name, var, request.regularizer)
+    return var
+
+
+def _initial_value_spec(name: str, shape: Any, dtype: np.dtype, initializer: Any,
+                        partition_info: PartitionInfo | None) -> InitSpec:
+    """How the new variable's value is made: a batched sampler, a thunk, or a value."""
     if initializer is None:
         if shape is None:
             raise ValueError(f"Variable {name} did not get an initializer, so its `shape` "
                              "argument must be specified.")
-        initializer, from_value = _default_initializer(name, dtype), False
-    if from_value:
-        make = _spec_from_value(name, initializer)
-    else:
-        if inspect.isclass(initializer):
-            initializer = initializer()
-        if _shapes.is_fully_defined(shape):
-            make = _spec_from_initializer(name, shape, dtype, initializer)
-        elif _needs_no_arguments(initializer):
-            make = _spec_from_value(name, initializer())
-        else:
-            raise ValueError("The initializer passed is not valid. It should be a callable "
-                             "with no arguments and the shape should not be provided or an "
-                             "instance of `tf.keras.initializers.*' and `shape` should be "
-                             "fully defined.")
-    if trainable is None:
-        trainable = True
-    # Like TF, the op name is validated and made unique (a tf.Variable may hold `name`).
-    _naming.validate_scope_name(name, at_root=True)
-    var = create_variable(graph, graph.unique_name(name), make, trainable=trainable,
-                          collections=collections, store_key=name)
-    var.sharding = sharding
-    if regularizer:
-        def regularization_loss() -> Any:
-            with graph.name_scope(name + "/Regularizer/"):
-                return regularizer(var)
+        initializer = _default_initializer(name, dtype)
+    if initializer is not None and not callable(initializer):
+        return _spec_from_value(name, initializer)
+    if inspect.isclass(initializer):
+        initializer = initializer()
+    if not _shapes.is_fully_defined(shape):
+        if _needs_no_arguments(initializer):
+            return _spec_from_value(name, initializer())
+        raise ValueError("The initializer passed is not valid. It should be a callable "
+                         "with no arguments and the shape should not be provided or an "
+                         "instance of `tf.keras.initializers.*' and `shape` should be "
+                         "fully defined.")
+    _check_size(name, shape, dtype)
+    _warn_if_64bit_unavailable(dtype)
+    if isinstance(initializer, Initializer):
+        initializer.validate(shape, dtype)
+        if type(initializer).__call__ is Initializer.__call__:
+            return InitSpec(name, shape, dtype, sampler=initializer)
+    call = functools.partial(initializer, list(shape), dtype=dtype)
+    if _accepts_named(initializer, "partition_info"):
+        call = functools.partial(call, partition_info=partition_info)
+    return InitSpec(name, shape, dtype, thunk=lambda: jnp.asarray(unwrap(call()), dtype))
 
-        if regularization_loss() is not None:  # TF checks once, then keeps it lazy
-            graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES,
-                                    LazyTensor(regularization_loss, name + "/Regularizer"))
-    return var
+
+def _get_partitioned(graph: Graph, request: VariableRequest) -> PartitionedVariable:
+    """TF's _get_partitioned_variable: parts `name/part_i`, each decided by `_get_single`."""
+    name = request.name
+    if name in graph.store:
+        raise ValueError(
+            "A partitioner was provided, but an unpartitioned version of the variable was "
+            "found: %s.  Perhaps a variable of the same name was already created without "
+            "partitioning?" % name)
+    dtype = _dtypes.as_dtype(request.dtype)
+    shape = _shapes.as_shape(request.shape)
+    partitions = None
+    if not request.reuse or request.partitioner is not None:
+        partitions = call_partitioner(request.partitioner, shape, dtype)
+    existing = graph.partitioned.get(name)
+    if existing is not None:
+        if request.reuse is False:
+            raise ValueError("Partitioned variable with name %s already exists. Did you mean "
+                             "to set reuse=True or reuse=tf.AUTO_REUSE in VarScope?" % name)
+        if not _shapes.is_compatible(shape, tuple(existing.shape)):
+            raise ValueError("Trying to reuse partitioned variable %s, but specified shape %s "
+                             "and found shape %s." % (name, _shapes.format_shape(shape),
+                                                      _shapes.format_shape(existing.shape)))
+        if dtype != existing.dtype:
+            raise ValueError("Trying to reuse partitioned variable %s, but specified dtype %s "
+                             "and found dtype %s." % (name, dtype.name, existing.dtype.name))
+        if partitions is not None and existing.partitions != partitions:
+            raise ValueError("Trying to reuse partitioned variable %s, but specified partitions "
+                             "%s and found partitions %s." % (name, partitions,
+                                                             existing.partitions))
+        return existing
+    if request.reuse is True:
+        raise ValueError("PartitionedVariable %s does not exist, or was not created with "
+                         "tf.get_variable(). Did you mean to set reuse=False or "
+                         "reuse=tf.AUTO_REUSE in VarScope?" % name)
+    assert partitions is not None and shape is not None
+    axis = max(range(len(partitions)), key=lambda i: partitions[i])
+    count = partitions[axis]
+    if f"{name}/part_0" in graph.store:
+        if f"{name}/part_{count - 1}" not in graph.store:
+            raise ValueError(
+                "Partitioner returned a different partitioning than what was already found.  "
+                "Partitioner returned %d shards, and shard %s/part_0 was found, but %s/part_%d "
+                "was not." % (count, name, name, count - 1))
+        if f"{name}/part_{count}" in graph.store:
+            raise ValueError(
+                "Partitioner returned a different partitioning than what was already found.  "
+                "Partitioner returned %d shards, and shard %s/part_0 was found, but so was the "
+                "extra shard %s/part_%d." % (count, name, name, count))
+    parts = []
+    for i, (offset, part_shape) in enumerate(iter_slices(list(shape), count, axis)):
+        initializer = request.initializer
+        if initializer is not None and not callable(initializer):
+            value = np.asarray(unwrap(initializer))
+            initializer = value[tuple(slice(o, o + s) for o, s in zip(offset, part_shape))]
+        part = dataclasses.replace(
+            request, name=f"{name}/part_{i}", initializer=initializer, partitioner=None,
+            shape=None if initializer is not None and not callable(initializer) else part_shape)
+        parts.append(_get_single(graph, part, PartitionInfo(list(shape), offset)))
+    partitioned = PartitionedVariable(name, tuple(shape), dtype, parts, axis, partitions)
+    graph.partitioned[name] = partitioned
+    return partitioned
+
+
+def _add_regularization_loss(graph: Graph, name: str, var: Variable, regularizer: Any) -> None:
+    """TF runs the regularizer once now, and keeps its loss lazily in the collection."""
+
+    def regularization_loss() -> Any:
+        with graph.name_scope(name + "/Regularizer/"):
+            return regularizer(var)
+
+    if regularization_loss() is not None:
+        graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES,
+                                LazyTensor(regularization_loss, name + "/Regularizer"))
 
 
 def _default_initializer(name: str, dtype: Any) -> Initializer:
@@ -200,20 +291,14 @@ def _default_initializer(name: str, dtype: Any) -> Initializer:
                      % (name, _dtypes.name_of(dtype)))
 
 
-def _spec_from_initializer(name: str, shape: tuple[int, ...], dtype: Any,
-                           initializer: Callable) -> InitSpec:
-    if isinstance(initializer, Initializer) and type(initializer).__call__ is Initializer.__call__:
-        return InitSpec(name, shape, dtype, sampler=initializer)
+def _accepts_named(fn: Callable[..., Any], arg: str) -> bool:
     try:
-        takes_partition = "partition_info" in inspect.signature(initializer).parameters
+        return arg in inspect.signature(fn).parameters
     except (TypeError, ValueError):
-        takes_partition = False
-    call = (functools.partial(initializer, list(shape), dtype=dtype, partition_info=None)
-            if takes_partition else functools.partial(initializer, list(shape), dtype=dtype))
-    return InitSpec(name, shape, dtype, thunk=lambda: jnp.asarray(call(), dtype))
+        return False
 
 
-def _needs_no_arguments(fn: Callable) -> bool:
+def _needs_no_arguments(fn: Callable[..., Any]) -> bool:
     try:
         params = inspect.signature(fn).parameters.values()
     except (TypeError, ValueError):
@@ -230,72 +315,33 @@ def _spec_from_value(name: str, value: Any) -> InitSpec:
     return InitSpec(name, tuple(array.shape), dtype, thunk=lambda: array)
 
 
-def create_variable(graph: Graph, op_name: str, make: InitSpec, trainable: bool,
-                    collections: Any, store_key: str | None = None) -> Variable:
-    """Register a new variable under an already-unique op name.
-
-    Its value comes from the graph's source (eager, init or apply); it joins its
-    collections; `store_key` also registers it in get_variable's store.
-    """
-    if op_name != make.name:
-        make = make._replace(name=op_name)
-    graph.check_creation_allowed(op_name)
-    value = graph.source.value_for(graph, make)
-    var = Variable(graph, op_name, make.shape, make.dtype, trainable, value)
-    collections = [GraphKeys.GLOBAL_VARIABLES] if collections is None else list(collections)
-    if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
-        collections.append(GraphKeys.TRAINABLE_VARIABLES)
-    graph.add_to_collections(collections, var)
-    graph.variables_by_name[op_name] = var
-    if store_key is not None:
-        graph.store[store_key] = var
-    return var
+@functools.lru_cache(maxsize=1)
+def _memory_limit() -> int:
+    """Bytes of physical memory (a variable larger than this can never be made here)."""
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (ValueError, OSError, AttributeError):  # pragma: no cover - non-POSIX
+        return 2**50
 
 
-def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: Any = None,
-                 regularizer: Any = None, trainable: bool | None = None, collections: Any = None,
-                 caching_device: Any = None, partitioner: Any = None, validate_shape: bool = True,
-                 use_resource: Any = None, custom_getter: Any = None, constraint: Any = None,
-                 synchronization: Any = None, aggregation: Any = None,
-                 sharding: Any = None) -> Variable:
-    """TF1's `tf.get_variable`: create or reuse `name` in the current variable scope.
-
-    `sharding` (a minitf extension) annotates how the variable is laid out over a
-    device mesh: a `jax.sharding.PartitionSpec` or a tuple of mesh axis names per
-    dimension; a scope's `sharding=` is the default. See `minitf.sharding`.
-    """
-    graph = get_default_graph()
-    return scope_get_variable(graph.current_scope, graph, name, shape=shape, dtype=dtype,
-                              initializer=initializer, regularizer=regularizer,
-                              trainable=trainable, collections=collections,
-                              partitioner=partitioner, custom_getter=custom_getter,
-                              constraint=constraint, sharding=sharding)
+def _check_size(name: str, shape: tuple[int, ...], dtype: np.dtype) -> None:
+    _shapes.check_dims(name, shape, np.dtype(dtype).itemsize, _memory_limit())
 
 
-def new_variable(initial_value: Any = None, trainable: bool | None = None, collections: Any = None,
-                 validate_shape: bool = True, caching_device: Any = None, name: str | None = None,
-                 variable_def: Any = None, dtype: Any = None, expected_shape: Any = None,
-                 import_scope: Any = None, constraint: Any = None, use_resource: Any = None,
-                 synchronization: Any = None, aggregation: Any = None, shape: Any = None) -> Variable:
-    """TF1's `tf.Variable(...)`: always a new variable, named by the current name scope."""
-    if initial_value is None:
-        raise ValueError("initial_value must be specified.")
-    graph = get_default_graph()
-    with graph.name_scope(name if name is not None else "Variable") as scope_name:
-        op_name = scope_name[:-1]
-        thunk_value = initial_value
-        if callable(thunk_value) and not isinstance(thunk_value, Variable):
-            thunk_value = thunk_value()
-        value_dtype, value = _convert_initial_value(thunk_value, dtype)
-    make = InitSpec(op_name, tuple(value.shape), value_dtype, thunk=lambda: value)
-    trainable = True if trainable is None else trainable
-    var = create_variable(graph, op_name, make, trainable, collections)
-    graph.log_access(var)
-    return var
+_warned_64bit = False
 
 
-def _convert_initial_value(value: Any, dtype: Any) -> tuple[Any, Any]:
-    """(TF dtype, array) as tf.convert_to_tensor would: Python floats are float32, ints int32."""
-    value = unwrap(value)
-    target = _dtypes.infer_dtype(value, dtype)
-    return target, jnp.asarray(value, dtype=target)
+def _warn_if_64bit_unavailable(dtype: np.dtype) -> None:
+    """Without jax_enable_x64, 64-bit variables keep TF's dtype in their metadata but hold
+    32-bit values: say so once, naming the fix."""
+    global _warned_64bit
+    if _warned_64bit or np.dtype(dtype).itemsize != 8 or jax.config.jax_enable_x64:
+        return
+    if np.dtype(dtype).kind not in "fiu":
+        return
+    _warned_64bit = True
+    warnings.warn(
+        f"A {np.dtype(dtype).name} variable was requested, but JAX's 64-bit mode is off: its "
+        "values will be 32-bit (its dtype still reads as TF's). For exact 64-bit values set "
+        "jax.config.update('jax_enable_x64', True) (or JAX_ENABLE_X64=1) before creating "
+        "variables.", UserWarning, stacklevel=4)

@@ -1,10 +1,14 @@
 """`make_template`: wrap a function so every call shares the first call's variables.
 
-The first call opens a unique variable scope (`name_`, `name__1`, ...) and
-creates variables; later calls re-enter that scope with reuse=True. As TF's
+The first call in a graph opens a unique variable scope (`name`, `name_1`, ...)
+and creates variables; later calls re-enter that scope with reuse=True. As TF's
 Template does, a later call that creates a new *trainable* variable is an error
 (almost always a tf.Variable where tf.get_variable was meant), and any error is
 re-raised with where the template was defined.
+
+What a template learns (its scope, whether its variables exist) is per graph,
+kept in the frame's per-owner state: a template made at module level works in
+every trace (`init`, `apply`, each `jit`), each of which is a fresh graph.
 """
 from __future__ import annotations
 
@@ -15,9 +19,11 @@ from typing import Any, Callable
 from minitf.core.frame import GraphKeys, get_default_graph
 from minitf.core.scopes import _Overrides, _pure_variable_scope, unique_variable_scope, variable_scope
 
+__all__ = ["Template", "make_template"]
+
 
 class Template:
-    """A function whose variables are created once and shared on later calls."""
+    """A function whose variables are created once per graph and shared on later calls."""
 
     def __init__(self, name: str, func: Callable[..., Any], create_scope_now: bool = False,
                  unique_name: str | None = None, custom_getter: Any = None) -> None:
@@ -28,18 +34,26 @@ class Template:
         self._unique_name = unique_name
         self._custom_getter = custom_getter
         self._stacktrace = "".join(traceback.format_stack()[:-2][-3:])
-        self._variable_scope = None
+        self._create_scope_now = create_scope_now
         if create_scope_now:
-            with _pure_variable_scope(unique_name or unique_variable_scope(name),
-                                      overrides=_Overrides(custom_getter=custom_getter)) as vs:
-                self._variable_scope = vs
-        self._variables_created = False
-        self._first_call = True
+            self._state()  # claims the unique scope in the current graph now
 
-    def _call_func(self, args: tuple, kwargs: dict) -> Any:
+    def _state(self) -> dict[str, Any]:
+        """This template's state in the current graph (its scope is made on first use)."""
+        state = get_default_graph().state_for(self)
+        if not state:
+            state.update(variable_scope=None, variables_created=False, first_call=True)
+            if self._create_scope_now:  # in a later graph: as if made at its start
+                with _pure_variable_scope(
+                        self._unique_name or unique_variable_scope(self._name),
+                        overrides=_Overrides(custom_getter=self._custom_getter)) as vs:
+                    state["variable_scope"] = vs
+        return state
+
+    def _call_func(self, state: dict[str, Any], args: tuple, kwargs: dict) -> Any:
         try:
             graph = get_default_graph()
-            if self._variables_created:
+            if state["variables_created"]:
                 trainable_at_start = len(graph.get_collection(GraphKeys.TRAINABLE_VARIABLES))
                 result = self._func(*args, **kwargs)
                 trainable = graph.get_collection(GraphKeys.TRAINABLE_VARIABLES)
@@ -49,14 +63,14 @@ class Template:
                         "first time, perhaps you used tf.Variable when you meant "
                         "tf.get_variable: %s" % (trainable[trainable_at_start:],))
                 return result
-            if self._first_call:
-                self._first_call = False
+            if state["first_call"]:
+                state["first_call"] = False
                 try:
                     result = self._func(*args, **kwargs)
                 except BaseException:
-                    self._first_call = True
+                    state["first_call"] = True
                     raise
-                self._variables_created = True
+                state["variables_created"] = True
                 return result
             return self._func(*args, **kwargs)
         except Exception as exc:
@@ -66,13 +80,14 @@ class Template:
             raise
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if self._variable_scope is not None:
-            with variable_scope(self._variable_scope, reuse=not self._first_call):
-                return self._call_func(args, kwargs)
+        state = self._state()
+        if state["variable_scope"] is not None:
+            with variable_scope(state["variable_scope"], reuse=not state["first_call"]):
+                return self._call_func(state, args, kwargs)
         with variable_scope(self._unique_name, self._name,
                             custom_getter=self._custom_getter) as vs:
-            self._variable_scope = vs
-            return self._call_func(args, kwargs)
+            state["variable_scope"] = vs
+            return self._call_func(state, args, kwargs)
 
     @property
     def name(self) -> str:
@@ -84,17 +99,17 @@ class Template:
 
     @property
     def variable_scope(self) -> Any:
-        return self._variable_scope
+        return get_default_graph().state_for(self).get("variable_scope")
 
     @property
     def variable_scope_name(self) -> str | None:
-        if self._variable_scope is None:
+        scope = self.variable_scope
+        if scope is None:
             return None
-        name = self._variable_scope.name
-        return name + "/" if name else name
+        return scope.name + "/" if scope.name else scope.name
 
     def _scoped(self, key: str) -> list[Any]:
-        if not self._variables_created:
+        if not get_default_graph().state_for(self).get("variables_created"):
             return []
         return get_default_graph().get_collection(key, self.variable_scope_name or "")
 

@@ -1,10 +1,15 @@
-"""The variable handle: TF1's name and metadata around a JAX value.
+"""`tf.Variable`: TF1's name and metadata around a JAX value, and how one is registered.
 
-A `Variable` is what `get_variable` and `Variable(...)` return. It carries the
-TF1 identity (`name` "a/b/w:0", shape, dtype, trainable) and reads its value
-from the graph that owns it, so `x @ w + b` and `jnp.tanh(w)` just work. It is
-registered as a pytree whose only leaf is the current value: under `jit` it is
-nothing but the parameter array, at no run-time cost.
+A `Variable` is what `get_variable` and `tf.Variable(...)` return, so
+`isinstance(v, tf.Variable)` holds for both. It carries the TF1 identity (`name`
+"a/b/w:0", shape, dtype, trainable) and reads its value from the frame that owns
+it, so `x @ w + b` and `jnp.tanh(w)` just work. It is a pytree whose only leaf is
+the current value: under `jit` it is nothing but the parameter array.
+
+Assignments follow TF1's graph semantics: inside a trace (`apply`) they are
+collected as updates and reads keep seeing the value the trace began with,
+unless the read is inside `tf.control_dependencies([the assignment])`. In the
+eager default graph an assignment simply changes the value.
 """
 from __future__ import annotations
 
@@ -14,27 +19,21 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from minitf.core.arraylike import ArrayLike, register_value_pytree
+from minitf.core import dtypes as _dtypes
+from minitf.core.arraylike import ArrayLike, register_value_pytree, unwrap
 from minitf.core.callsite import user_site
-from minitf.core.sources import Placeholder
+from minitf.core.frame import Graph, GraphKeys, current_trace, get_default_graph
+from minitf.core.shapes import TensorShape, as_shape, is_compatible
+from minitf.core.sources import InitSpec, Placeholder
 
+__all__ = ["Variable", "create_variable", "check_collections", "IGNORED_ON_JAX"]
 
-class TensorShape(tuple):
-    """A tuple of dims with TF1's `as_list()` and `ndims`, printed like TF (`(3,)`)."""
-
-    def as_list(self) -> list[int]:
-        return list(self)
-
-    @property
-    def ndims(self) -> int:
-        return len(self)
-
-    @property
-    def rank(self) -> int:
-        return len(self)
-
-    def is_fully_defined(self) -> bool:
-        return all(d is not None for d in self)
+# TF arguments that have no meaning on JAX: accepted everywhere, and ignored.
+# (Placement is JAX's: use jax.sharding / minitf.sharding; every variable is a
+# "resource" variable; synchronization and aggregation belong to TF's
+# distribution strategies.)
+IGNORED_ON_JAX = ("caching_device", "use_resource", "synchronization", "aggregation",
+                  "expected_shape")
 
 
 class _Op:
@@ -48,22 +47,42 @@ class _Op:
 
 @register_value_pytree
 class Variable(ArrayLike):
-    """A TF1-style variable handle living in one Graph."""
+    """TF1's `tf.Variable`: construct one with TF's arguments, or get one from `get_variable`."""
 
     __slots__ = ("_graph", "_op_name", "_shape", "_dtype", "trainable", "_value",
-                 "created_at", "sharding", "__weakref__")
+                 "created_at", "sharding", "constraint", "__weakref__")
 
-    def __init__(self, graph: Any, op_name: str, shape: tuple[int, ...], dtype: Any,
-                 trainable: bool, value: Any) -> None:
-        self._graph = graph
-        self._op_name = op_name
-        self._shape = TensorShape(shape)
-        self._dtype = dtype if type(dtype) is np.dtype or isinstance(dtype, np.dtype) \
-            else jnp.dtype(dtype)
-        self.trainable = trainable
-        self._value = value
-        self.created_at = user_site()
-        self.sharding = None  # layout annotation (minitf.sharding), set by get_variable
+    def __init__(self, initial_value: Any = None, trainable: bool | None = None,
+                 collections: Any = None, validate_shape: bool = True,
+                 caching_device: Any = None, name: str | None = None, variable_def: Any = None,
+                 dtype: Any = None, expected_shape: Any = None, import_scope: Any = None,
+                 constraint: Any = None, use_resource: Any = None, synchronization: Any = None,
+                 aggregation: Any = None, shape: Any = None) -> None:
+        """Always a new variable, named by the current name scope (`name`, `name_1`, ...)."""
+        if variable_def is not None or import_scope is not None:
+            raise NotImplementedError(
+                "tf.Variable(variable_def=..., import_scope=...) rebuilds a variable from a "
+                "serialized GraphDef; minitf has no GraphDefs. Create the variable instead.")
+        if initial_value is None:
+            raise ValueError("initial_value must be specified.")
+        check_collections(collections)
+        graph = get_default_graph()
+        with graph.name_scope(name if name is not None else "Variable") as scope_name:
+            op_name = scope_name[:-1]
+            value = initial_value
+            if callable(value) and not isinstance(value, Variable):
+                value = value()
+            value = unwrap(value)
+            value_dtype = _dtypes.infer_dtype(value, dtype)
+            array = jnp.asarray(value, dtype=value_dtype)
+        if shape is not None and validate_shape:
+            if not is_compatible(as_shape(shape), tuple(array.shape)):
+                raise ValueError(f"Shape of initial value {tuple(array.shape)} is not "
+                                 f"compatible with the declared shape {tuple(shape)}.")
+        spec = InitSpec(op_name, tuple(array.shape), value_dtype, thunk=lambda: array)
+        _register(self, graph, op_name, spec, True if trainable is None else bool(trainable),
+                  collections, constraint)
+        graph.log_access(self)
 
     # -- identity ---------------------------------------------------------
     @property
@@ -75,7 +94,7 @@ class Variable(ArrayLike):
         return _Op(self._op_name)
 
     @property
-    def graph(self) -> Any:
+    def graph(self) -> Graph:
         return self._graph
 
     @property
@@ -98,15 +117,18 @@ class Variable(ArrayLike):
         return int(np.prod(self._shape, dtype=np.int64))
 
     def __repr__(self) -> str:
-        return (f"<tf.Variable '{self.name}' shape={self._shape} "
-                f"dtype={self._dtype.name}>")
+        return f"<tf.Variable '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
 
     # -- value --------------------------------------------------------------
     def value(self) -> jax.Array:
-        """The variable's current value in its graph (after any assign)."""
-        reads = self._graph.read_log
+        """The value a read sees here: the trace's starting value, or an ordered update."""
+        graph = self._graph
+        reads = graph.read_log
         if reads is not None:
             reads[self._op_name] = reads.get(self._op_name, 0) + 1
+        updated = graph.visible_update(self._op_name)
+        if updated is not None:
+            return updated
         value = self._value
         if isinstance(value, Placeholder):
             value = self._value = value.materialize()
@@ -120,22 +142,39 @@ class Variable(ArrayLike):
     # -- assignment ---------------------------------------------------------
     def assign(self, value: Any, use_locking: bool = False, name: str | None = None,
                read_value: bool = True) -> Any:
-        """Set the value; inside `apply`, collected as an update (see transform)."""
-        from minitf.core.assign import assign
+        """Give the variable a new value; returns it (inside a trace: an update)."""
+        value = jnp.asarray(unwrap(value), dtype=self._dtype)
+        if tuple(np.shape(value)) != tuple(self._shape):
+            raise ValueError(f"Shapes of {self.name} {tuple(self._shape)} and the assigned "
+                             f"value {tuple(np.shape(value))} are incompatible.")
+        graph = self._graph
+        if graph.is_eager:
+            self._value = value
+            return value
+        if graph.trace is not None and current_trace() is not graph.trace:
+            raise RuntimeError(
+                f"{self.name} is assigned inside a raw JAX transformation (jax.lax.scan, "
+                "jax.vmap, ...): the new value would leak out of it. Return the value from "
+                "the transformed function and assign it outside, or use minitf.scan.")
+        graph.record_update(self._op_name, value)
+        return value
 
-        return assign(self, value)
+    def _current_for_update(self) -> jax.Array:
+        """What an assign_add/assign_sub builds on: the latest assignment in this trace."""
+        pending = self._graph.updates.get(self._op_name)
+        return pending if pending is not None else self.value()
 
     def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True) -> Any:
-        from minitf.core.assign import assign_add
-
-        return assign_add(self, delta)
+        return self.assign(self._current_for_update() + jnp.asarray(unwrap(delta), self._dtype))
 
     def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True) -> Any:
-        from minitf.core.assign import assign_sub
+        return self.assign(self._current_for_update() - jnp.asarray(unwrap(delta), self._dtype))
 
-        return assign_sub(self, delta)
+    def load(self, value: Any, session: Any = None) -> None:
+        """TF1's `v.load(value)`: set the value now (eager)."""
+        self.assign(value)
 
     def __len__(self) -> int:
         return self._shape[0]
@@ -150,3 +189,41 @@ class Variable(ArrayLike):
         return self is not other
 
 
+def check_collections(collections: Any) -> None:
+    """TF's check: `collections` is a list, tuple or set (a bare string is a mistake)."""
+    if collections is not None and not isinstance(collections, (list, tuple, set)):
+        raise ValueError(
+            "collections argument to Variable constructor must be a list, tuple, or set. "
+            f"Got {collections} of type {type(collections)}")
+
+
+def _register(var: Variable, graph: Graph, op_name: str, spec: InitSpec, trainable: bool,
+              collections: Any, constraint: Any) -> None:
+    """Fill in `var` and add it to its graph: value from the graph's source, collections."""
+    if op_name != spec.name:
+        spec = spec._replace(name=op_name)
+    graph.check_creation_allowed(op_name)
+    value = graph.source.value_for(graph, spec)
+    var._graph = graph
+    var._op_name = op_name
+    var._shape = TensorShape(spec.shape)
+    dtype = spec.dtype
+    var._dtype = dtype if isinstance(dtype, np.dtype) else jnp.dtype(dtype)
+    var.trainable = trainable
+    var._value = value
+    var.created_at = user_site()
+    var.sharding = None
+    var.constraint = constraint
+    names = [GraphKeys.GLOBAL_VARIABLES] if collections is None else list(collections)
+    if trainable and GraphKeys.TRAINABLE_VARIABLES not in names:
+        names.append(GraphKeys.TRAINABLE_VARIABLES)
+    graph.add_to_collections(names, var)
+    graph.variables_by_name[op_name] = var
+
+
+def create_variable(graph: Graph, op_name: str, spec: InitSpec, trainable: bool,
+                    collections: Any = None, constraint: Any = None) -> Variable:
+    """Register a new variable under an already-unique op name (the store's creation step)."""
+    var = Variable.__new__(Variable)
+    _register(var, graph, op_name, spec, trainable, collections, constraint)
+    return var

@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 import jax
 
-from minitf.core.store import get_variable
+from minitf.core.scopes import get_variable
 from minitf.core.initializers import Zeros
 from minitf.layers._scoping import (add_activity_regularization, as_input, layer_scope,
                                     variable_dtype)

@@ -13,7 +13,7 @@ import jax.numpy as jnp
 
 from minitf import ops as _ops
 from minitf.core.frame import get_default_graph
-from minitf.core.store import get_variable
+from minitf.core.scopes import get_variable
 from minitf.core.initializers import Zeros
 from minitf.layers._scoping import (add_activity_regularization, as_input, layer_scope,
                                     variable_dtype)

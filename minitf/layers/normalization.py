@@ -30,7 +30,7 @@ from minitf.core.arraylike import unwrap
 from minitf.core.assign import assign
 from minitf.core.frame import GraphKeys, add_to_collection
 from minitf.core.scopes import name_scope
-from minitf.core.store import get_variable
+from minitf.core.scopes import get_variable
 from minitf.core.initializers import Ones, Zeros
 from minitf.layers._scoping import as_input, layer_scope
 from minitf.nn.ops import batch_normalization as _normalize

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import collections
 import re
-import weakref
 from typing import Any, Callable
 
 import jax
@@ -30,7 +29,7 @@ from minitf.core.arraylike import unwrap
 from minitf.core.frame import get_default_graph
 from minitf.core.partition import fixed_size_partitioner
 from minitf.core.scopes import get_variable_scope, name_scope, variable_scope
-from minitf.core.store import get_variable
+from minitf.core.scopes import get_variable
 from minitf.core.initializers import Constant, Zeros
 from minitf.nn import activations as _activations
 from minitf.nn.ops import bias_add
@@ -114,8 +113,6 @@ class RNNCell:
         self._base_name = name or _to_snake_case(type(self).__name__)
         self._reuse = _reuse
         self._dtype = None if dtype is None else _dtypes.as_dtype(dtype)
-        self._graph_states: "weakref.WeakKeyDictionary[Any, _GraphState]" = \
-            weakref.WeakKeyDictionary()
         self._call_dtype: Any = None
 
     # -- the TF1 interface -----------------------------------------------------
@@ -182,9 +179,10 @@ class RNNCell:
     # -- TF's legacy Layer.__call__ scoping ------------------------------------------
     def _graph_state(self) -> _GraphState:
         graph = get_default_graph()
-        st = self._graph_states.get(graph)
+        slot = graph.state_for(self)  # per-trace state lives in the frame
+        st = slot.get("cell")
         if st is None or (st.created and not st.created.issubset(graph.store.keys())):
-            st = self._graph_states[graph] = _GraphState()
+            st = slot["cell"] = _GraphState()
         return st
 
     def _layer_call(self, inputs: Any, state: Any, scope: Any) -> tuple[Any, Any]:

@@ -15,14 +15,14 @@ from minitf.ops.op import tf_op
 @tf_op("random_normal")
 def random_normal(shape: Sequence[int], mean: float = 0.0, stddev: float = 1.0,
                   dtype: Any = _dtypes.float32, seed: Any = None) -> jax.Array:
-    key = get_default_graph().next_init_key()
+    key = get_default_graph().next_rng_key()
     return (mean + stddev * jax.random.normal(key, tuple(shape))).astype(_dtypes.as_dtype(dtype))
 
 
 @tf_op("truncated_normal")
 def truncated_normal(shape: Sequence[int], mean: float = 0.0, stddev: float = 1.0,
                      dtype: Any = _dtypes.float32, seed: Any = None) -> jax.Array:
-    key = get_default_graph().next_init_key()
+    key = get_default_graph().next_rng_key()
     draw = jax.random.truncated_normal(key, -2.0, 2.0, tuple(shape))
     return (mean + stddev * draw).astype(_dtypes.as_dtype(dtype))
 
@@ -30,7 +30,7 @@ def truncated_normal(shape: Sequence[int], mean: float = 0.0, stddev: float = 1.
 @tf_op("random_uniform")
 def random_uniform(shape: Sequence[int], minval: float = 0.0, maxval: float | None = None,
                    dtype: Any = _dtypes.float32, seed: Any = None) -> jax.Array:
-    key = get_default_graph().next_init_key()
+    key = get_default_graph().next_rng_key()
     hi = 1.0 if maxval is None else maxval
     return jax.random.uniform(key, tuple(shape), _dtypes.as_dtype(dtype), minval, hi)
 
@@ -39,7 +39,7 @@ def random_uniform(shape: Sequence[int], minval: float = 0.0, maxval: float | No
 def multinomial(logits: Any, num_samples: int, seed: Any = None,
                 output_dtype: Any = _dtypes.int64) -> jax.Array:
     """`tf.multinomial` / `tf.random.categorical`: [batch, num_samples] class indices."""
-    key = get_default_graph().next_init_key()
+    key = get_default_graph().next_rng_key()
     logits = as_array(logits)
     draws = jax.random.categorical(key, logits[:, None, :], axis=-1,
                                    shape=(logits.shape[0], int(num_samples)))
@@ -59,5 +59,5 @@ random_categorical = categorical
 
 @tf_op("RandomShuffle")
 def random_shuffle(value: Any, seed: Any = None) -> jax.Array:
-    return jax.random.permutation(get_default_graph().next_init_key(), as_array(value), axis=0)
+    return jax.random.permutation(get_default_graph().next_rng_key(), as_array(value), axis=0)
 
