@@ -2,6 +2,8 @@
 
 Run with MINITF_SPEC_BACKEND=tf to check every unmarked expectation against real TF.
 """
+import re
+
 import numpy as np
 import pytest
 
@@ -234,3 +236,132 @@ def test_partitioned_parts_keep_the_sharding_annotation(graph):
     with tf.variable_scope("p", partitioner=tf.fixed_size_partitioner(2)):
         tf.get_variable("v", [4, 4], sharding=(None, "model"))
     assert [v.sharding for v in tf.global_variables()] == [(None, "model")] * 2
+
+
+# -- Fidelity cases found by fuzzing against TF (issue 10), each checked on real TF ------------
+
+def test_python_float_constant_for_an_integer_variable_is_tf_type_error(graph):
+    with pytest.raises(TypeError, match=r"^Expected int32, but got 7.0 of type 'float'.$"):
+        tf.get_variable("b", [2, 3], dtype=tf.int32, initializer=tf.constant_initializer(7.0))
+    with pytest.raises(TypeError, match=r"^Expected int32, but got 1.5 of type 'float'.$"):
+        tf.get_variable("c", [2], dtype=tf.int32, initializer=tf.constant_initializer([1.5, 2.0]))
+    assert tf.get_variable("d", [2], dtype=tf.int32,
+                           initializer=tf.constant_initializer(3)).name == "d:0"
+
+
+def test_collections_must_be_a_list_tuple_or_set(graph):
+    msg = ("collections argument to Variable constructor must be a list, tuple, or set. "
+           "Got x of type <class 'str'>")
+    with pytest.raises(ValueError, match="^" + re.escape(msg) + "$"):
+        tf.get_variable("b", [2], collections="x")
+    with pytest.raises(ValueError, match="^" + re.escape(msg) + "$"):
+        tf.Variable(1.0, collections="x")
+
+
+def test_initializer_returning_the_wrong_shape_is_an_error(graph):
+    def init(shape, dtype=None, partition_info=None):
+        return np.zeros([3], np.float32)
+
+    with pytest.raises(ValueError, match=r"^Shapes must be equal rank, but are 2 and 1 for "):
+        tf.get_variable("b", [2, 3], initializer=init)
+
+
+def test_negative_dimension_is_tf_value_error(graph):
+    with pytest.raises(ValueError, match=r"^Dimension -1 must be >= 0$"):
+        tf.get_variable("b", [-1])
+    with pytest.raises(ValueError, match=r"^Dimension -3 must be >= 0$"):
+        tf.get_variable("c", [2, -3])
+
+
+def test_boolean_shapes_are_type_errors(graph):
+    with pytest.raises(TypeError, match=r"^Value passed to parameter 'shape' has DataType bool"):
+        tf.get_variable("b", True)
+    with pytest.raises(TypeError, match=r"Expected an int, got a boolean\.$"):
+        tf.get_variable("c", [True, 2])
+
+
+def test_more_than_2_63_entries_is_a_value_error(graph):
+    with pytest.raises(ValueError, match=r"^Shape \[4611686018427387904,? ?4611686018427387904\] "
+                                         r"is too large \(more than 2\*\*63 - 1 entries\)"):
+        tf.get_variable("b", [1 << 62, 1 << 62])
+
+
+@minitf_only
+def test_a_shape_no_machine_here_could_hold_fails_before_allocating(graph):
+    # TF builds the graph and fails at run time; minitf would make XLA abort the process.
+    with pytest.raises(ValueError, match=r"^Variable b has shape \[1099511627776\]: "):
+        tf.get_variable("b", [1 << 40])
+    assert "b" not in [v.op.name for v in tf.global_variables()]
+
+
+@pytest.mark.parametrize("parts, message", [
+    ([2], "Partitioner returned a partition list that does not match the Variable's rank: "
+          "[2] vs. (6, 2)"),
+    ([7, 1], "Expected 0 <= offset < shape but found offset=6, shape=6 for var_offset=[6, 0], "
+             "full_shape=[6, 2]"),
+    ([0, 1], "Partitioner returned zero partitions for some axes: [0, 1]"),
+    ([2, 2], "Can only slice a variable along one dimension: shape: (6, 2), partitioning: [2, 2]"),
+])
+def test_partitioner_results_tf_refuses(graph, parts, message):
+    with pytest.raises(ValueError, match="^" + re.escape(message) + "$"):
+        tf.get_variable("b", [6, 2], partitioner=lambda shape, dtype: parts)
+
+
+def test_partitioned_variable_reused_without_repeating_the_partitioner(graph):
+    with tf.variable_scope("s"):
+        v = tf.get_variable("b", [6, 2], partitioner=tf.fixed_size_partitioner(2))
+    with tf.variable_scope("s", reuse=True):
+        w = tf.get_variable("b", [6, 2])
+        u = tf.get_variable("b")
+    assert w is v and u is v
+    assert [p.name for p in w] == ["s/b/part_0:0", "s/b/part_1:0"]
+
+
+def test_empty_name_in_a_scope_names_the_variable_after_the_scope(graph):
+    with tf.variable_scope("s"):
+        assert tf.get_variable("", [1]).name == "s:0"
+
+
+def test_name_scope_accepts_bytes(graph):
+    with tf.name_scope(b"bytes") as scope:
+        v = tf.Variable(1.0, name="v")
+    assert scope == "bytes/" and v.name == "bytes/v:0"
+
+
+def test_isinstance_of_tf_variable_holds_for_both_constructors(graph):
+    a = tf.get_variable("a", [1])
+    b = tf.Variable(1.0, name="b")
+    assert isinstance(a, tf.Variable) and isinstance(b, tf.Variable)
+    assert not isinstance(np.zeros(1), tf.Variable)
+
+
+def test_constraint_is_kept_on_the_variable_from_scope_or_call(graph):
+    def clip(x):
+        return x
+
+    def other(x):
+        return x
+
+    with tf.variable_scope("s", constraint=clip):
+        a = tf.get_variable("a", [1])
+        b = tf.get_variable("b", [1], constraint=other)
+    assert a.constraint is clip and b.constraint is other
+
+
+def test_custom_getter_receives_tfs_keyword_interface(graph):
+    seen = {}
+
+    def getter(getter, *args, **kwargs):
+        seen.update(kwargs)
+        return getter(*args, **kwargs)
+
+    with tf.variable_scope("s", custom_getter=getter):
+        tf.get_variable("v", [1])
+    assert sorted(seen) == ["aggregation", "caching_device", "collections", "constraint", "dtype",
+                            "initializer", "name", "partitioner", "regularizer", "reuse", "shape",
+                            "synchronization", "trainable", "use_resource", "validate_shape"]
+
+
+def test_arguments_meaningless_on_jax_are_accepted(graph):
+    v = tf.get_variable("c", [1], caching_device="/cpu:0", use_resource=True)
+    assert v.name == "c:0"

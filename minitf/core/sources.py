@@ -156,11 +156,7 @@ class ApplySource(ValueSource):
                 f"apply.{_naming.did_you_mean(spec.name, self.params)} Pass the "
                 "params returned by init (or restored from a checkpoint) for this "
                 "model.") from None
-        shape = tuple(np.shape(value))
-        if shape != tuple(spec.shape):
-            raise ValueError(
-                f"Parameter {spec.name!r} has shape {shape} in the params passed "
-                f"to apply, but the model asks for shape {tuple(spec.shape)}.")
+        _check_param(spec, value)
         self.used.add(spec.name)
         return value
 
@@ -168,6 +164,10 @@ class ApplySource(ValueSource):
         return self.rng
 
     def check_all_used(self) -> None:
+        odd = [k for k in self.params if not isinstance(k, str)]
+        if odd:
+            raise TypeError(f"apply's params must be keyed by variable names (str); got keys "
+                            f"{odd[:3]!r}.")
         unexpected = sorted(set(self.params) - self.used)
         if unexpected:
             hint = _naming.did_you_mean(unexpected[0], self.used)
@@ -175,6 +175,28 @@ class ApplySource(ValueSource):
                 f"apply got parameters the model never asked for: {unexpected}."
                 f"{hint} Remove them, or select this model's params with "
                 "minitf.params_in_scope(...).")
+
+
+def _check_param(spec: InitSpec, value: Any) -> None:
+    """A param must be an array of the variable's shape and dtype, as TF's Assign would
+    insist; checked at trace time, so it costs nothing in the compiled step."""
+    if not hasattr(value, "dtype") or not hasattr(value, "shape"):
+        raise TypeError(
+            f"Parameter {spec.name!r} is a {type(value).__name__} in the params passed to "
+            f"apply; it must be an array of shape {tuple(spec.shape)} and dtype "
+            f"{np.dtype(spec.dtype).name}. Convert it with jnp.asarray(value, dtype).")
+    shape = tuple(value.shape)
+    if shape != tuple(spec.shape):
+        raise ValueError(
+            f"Parameter {spec.name!r} has shape {shape} in the params passed "
+            f"to apply, but the model asks for shape {tuple(spec.shape)}.")
+    want = jax.dtypes.canonicalize_dtype(spec.dtype)
+    if np.dtype(value.dtype) != want:
+        raise TypeError(
+            f"Parameter {spec.name!r} has dtype {np.dtype(value.dtype).name} in the params "
+            f"passed to apply, but the variable is {np.dtype(want).name}. Cast it with "
+            f"params[{spec.name!r}].astype({np.dtype(want).name!r}) (or pass the params init "
+            "or a checkpoint restore returned).")
 
 
 class ReplaySource(ValueSource):

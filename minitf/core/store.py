@@ -157,15 +157,7 @@ def _get_single(graph: Graph, request: VariableRequest,
 
     check_collections(request.collections)
     spec = _initial_value_spec(name, shape, dtype, initializer, partition_info)
-    # Variable names follow variable scopes only: the op name is made at the root
-    # name scope, validated and uniquified (a tf.Variable may already hold `name`).
-    op_name = name[:-1] if name.endswith("/") else (name or "VariableV2")
-    _naming.validate_scope_name(op_name, at_root=True)
-    outer = graph.set_name_stack("")
-    try:
-        op_name = graph.unique_name(op_name)
-    finally:
-        graph.set_name_stack(outer)
+    op_name = _op_name_for(graph, name)
     trainable = True if request.trainable is None else bool(request.trainable)
     var = create_variable(graph, op_name, spec, trainable, request.collections,
                           request.constraint)
@@ -174,6 +166,21 @@ def _get_single(graph: Graph, request: VariableRequest,
     if request.regularizer:
         _add_regularization_loss(graph, name, var, request.regularizer)
     return var
+
+
+def _op_name_for(graph: Graph, name: str) -> str:
+    """The new variable's op name: `name` made unique at the root name scope (variable
+    names follow variable scopes only), validated as TF does. A name ending in '/'
+    is taken as is, as TF's name scopes do (`get_variable('')` in scope `s` is `s`)."""
+    if name.endswith("/"):
+        return name[:-1]
+    name = name or "VariableV2"
+    _naming.validate_scope_name(name, at_root=True)
+    outer = graph.set_name_stack("")
+    try:
+        return graph.unique_name(name)
+    finally:
+        graph.set_name_stack(outer)
 
 
 def _initial_value_spec(name: str, shape: Any, dtype: np.dtype, initializer: Any,

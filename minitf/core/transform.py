@@ -37,6 +37,7 @@ class VariableInfo:
     trainable: bool
     collections: tuple[str, ...]
     sharding: Any = None
+    constraint: Any = None  # applied after each optimizer update, as TF1's optimizers do
 
 
 def _variable_infos(graph: Graph) -> dict[str, VariableInfo]:
@@ -46,7 +47,7 @@ def _variable_infos(graph: Graph) -> dict[str, VariableInfo]:
             membership.setdefault(id(item), []).append(key)
     return {
         name: VariableInfo(tuple(var.shape), var.dtype, var.trainable,
-                           tuple(membership.get(id(var), ())), var.sharding)
+                           tuple(membership.get(id(var), ())), var.sharding, var.constraint)
         for name, var in graph.variables_by_name.items()
     }
 

@@ -84,8 +84,10 @@ def _check_names(params: Mapping[str, Any], state: TrainState) -> None:
 
 
 def new_values(optimizer: "Optimizer", grads: Mapping[str, Any], params: Mapping[str, Any],
-               state: TrainState) -> tuple[dict[str, Any], TrainState]:
-    """`({name: updated value}, new_state)` for the state's variables only."""
+               state: TrainState, constraints: Mapping[str, Callable[[Any], Any]] | None = None,
+               ) -> tuple[dict[str, Any], TrainState]:
+    """`({name: updated value}, new_state)` for the state's variables only; a variable's
+    `constraint` is applied to its updated value, as TF1's `apply_gradients` does."""
     missing = [n for n in state.names if n not in grads]
     extra = [n for n in grads if n not in state.names]
     if missing or extra:
@@ -93,6 +95,9 @@ def new_values(optimizer: "Optimizer", grads: Mapping[str, Any], params: Mapping
                          f"missing {missing}, unexpected {extra}")
     delta, opt_state = optimizer.deltas({n: grads[n] for n in state.names}, state.opt_state)
     updated = {n: (params[n] - delta[n]).astype(params[n].dtype) for n in state.names}
+    for name, constraint in (constraints or {}).items():
+        if name in updated:
+            updated[name] = constraint(updated[name])
     return updated, TrainState(state.names, opt_state)
 
 
@@ -165,16 +170,22 @@ class TrainStep:
         return TrainState(names, self.optimizer.init_state({n: params[n] for n in names}))
 
     # -- the step ---------------------------------------------------------------
+    def constraints(self) -> dict[str, Callable[[Any], Any]]:
+        """The model's variable constraints (`get_variable(constraint=...)`), by name."""
+        variables = getattr(self.model, "variables", None) or {}
+        return {name: info.constraint for name, info in variables.items()
+                if getattr(info, "constraint", None) is not None}
+
     def _step(self, params: Mapping[str, Any], state: TrainState, *args: Any) -> tuple:
         grads, loss = gradients(self.loss_fn, params, state.names, args, self.has_aux)
-        updated, state = new_values(self.optimizer, grads, params, state)
+        updated, state = new_values(self.optimizer, grads, params, state, self.constraints())
         return updated, state, loss
 
     def _grads(self, params: Mapping[str, Any], state: TrainState, *args: Any) -> tuple:
         return gradients(self.loss_fn, params, state.names, args, self.has_aux)
 
     def _apply(self, params: Mapping[str, Any], state: TrainState, grads: dict[str, Any]) -> tuple:
-        return new_values(self.optimizer, grads, params, state)
+        return new_values(self.optimizer, grads, params, state, self.constraints())
 
     def __call__(self, params: Mapping[str, Any], state: TrainState,
                  *args: Any) -> tuple[dict[str, Any], TrainState, Any]:
