@@ -411,3 +411,20 @@ def test_tf_losses_regularization_and_frozen_variable():
     np.testing.assert_allclose(np.asarray(grads["w"]), 1.0 + np.sign(np.asarray(params["w"])))
     new, state, _ = step(params, state, x)
     assert new["frozen"] is params["frozen"]
+
+
+def test_variable_constraints_are_applied_after_each_update_as_tf1_does():
+    def model(x):
+        w = tf.get_variable("w", [3], initializer=tf.zeros_initializer(),
+                            constraint=lambda v: jnp.clip(v, -0.25, 0.25))
+        b = tf.get_variable("b", [3], initializer=tf.zeros_initializer())
+        return jnp.sum((x - w) ** 2) + jnp.sum((x - b) ** 2)
+
+    model = tf.transform(model)
+    x = jnp.asarray([1.0, -2.0, 0.1])
+    params = model.init(0, x)
+    step = train.GradientDescentOptimizer(0.4).minimize(model.apply)
+    state = step.init(params)
+    params, state, _ = step(params, state, x)
+    np.testing.assert_allclose(params["w"], [0.25, -0.25, 0.08], rtol=1e-6)
+    np.testing.assert_allclose(params["b"], [0.8, -1.6, 0.08], rtol=1e-6)  # unconstrained

@@ -67,8 +67,9 @@ def _split_static(tree: Any) -> tuple[list[Any], Callable[[list[Any]], Any]]:
 
 
 def _as_key(rng: Any) -> jax.Array:
-    if isinstance(rng, int):
-        return jax.random.PRNGKey(rng)
+    """An rng key from a key, or from an integer seed (Python or NumPy)."""
+    if isinstance(rng, (int, np.integer)):
+        return jax.random.PRNGKey(int(rng))
     return rng
 
 
