@@ -17,7 +17,7 @@ from typing import Any, Callable, Collection, Iterable, Mapping, Sequence, Union
 import jax.numpy as jnp
 import numpy as np
 
-from minitf.core.params import scope_matches
+from minitf.core.params import params_in_scope, scope_matches
 
 #: What `var_list` may be: None (every trainable variable), a scope regex, a
 #: sequence of names / minitf Variables, a params-like mapping (its keys), or a
@@ -67,8 +67,7 @@ def trainable_predicate(trainable: Trainable, model: Any = None) -> Callable[[st
             raise ValueError("model= has no recorded variables yet: call model.init(...) (or "
                              "model.apply(...)) once before resolving var_list, so minitf knows "
                              "which variables are trainable")
-        names = frozenset(n for n, info in infos.items() if info.trainable)
-        return names.__contains__
+        return frozenset(model.trainable_names()).__contains__
     if trainable is None:
         return None
     if callable(trainable):
@@ -153,7 +152,9 @@ def select(params: Mapping[str, Any], scope: str, *, segments: bool = True) -> d
     selects "discriminator/w", not "discriminator_pair/w"); `segments=False`
     uses TF1's regex-prefix rule, exactly like `tf.get_collection(key, scope)`.
     """
-    test = segment_selector(scope) if segments else regex_selector(scope)
+    if segments:
+        return params_in_scope(params, scope)
+    test = regex_selector(scope)
     return {k: v for k, v in params.items() if test(k)}
 
 

@@ -37,6 +37,8 @@ from typing import Any, Callable, Literal as TypingLiteral
 import jax
 import jax.extend as jex
 import numpy as np
+
+from minitf.core.naming import NameRegistry
 from tensorboard.compat.proto import (attr_value_pb2, graph_pb2, node_def_pb2,
                                       tensor_shape_pb2, types_pb2)
 
@@ -179,34 +181,15 @@ def _control_flow_wiring(prim: str, params: Mapping[str, Any], n_in: int
     return wiring
 
 
-class _NameRegistry:
-    """TF's `unique_name`: `add`, `add_1`, ... compared case-insensitively."""
-
-    def __init__(self) -> None:
-        self._taken: set[str] = set()
-        self._next: dict[str, int] = {}
-
-    def unique(self, name: str) -> str:
-        key = name.lower()
-        if key in self._taken:
-            i = self._next.get(key, 1)
-            while f"{key}_{i}" in self._taken:
-                i += 1
-            self._next[key] = i + 1
-            name, key = f"{name}_{i}", f"{key}_{i}"
-        self._taken.add(key)
-        return name
-
-
 # -- the builder ---------------------------------------------------------------
 class _GraphBuilder:
     def __init__(self) -> None:
         self.graph = GraphDef()
-        self.names = _NameRegistry()
+        self.names = NameRegistry()  # TF's unique_name, shared with the core
 
     def add_node(self, parts: Sequence[str], op: str, inputs: Sequence[str] = (),
                  avals: Sequence[Any] = (), attrs: Mapping[str, Any] | None = None) -> str:
-        name = self.names.unique("/".join(parts))
+        name = self.names.unique_name("/".join(parts))
         node = self.graph.node.add(name=name, op=op, input=list(inputs))
         if avals:
             node.attr["_output_shapes"].CopyFrom(_output_shapes_attr(avals))
@@ -279,7 +262,7 @@ class _GraphBuilder:
     def control_flow(self, eqn: Any, scope: list[str], inputs: list[str],
                      avals: list[Any], params: Mapping[str, Any]) -> str:
         prim = eqn.primitive.name
-        box = self.names.unique("/".join([*scope, _sanitize(prim)])).split("/")
+        box = self.names.unique_name("/".join([*scope, _sanitize(prim)])).split("/")
         wired: set[int] = set()
         results: list[str] = []
         for label, sub, feeds in _control_flow_wiring(prim, eqn.params, len(inputs)):
@@ -334,7 +317,7 @@ class _GraphBuilder:
         groups = {n.name.rsplit("/", 1)[0] for n in self.graph.node if "/" in n.name}
         prefixes = {"/".join(g.split("/")[:i + 1]) for g in groups
                     for i in range(g.count("/") + 1)}
-        self._rename({n.name: self.names.unique(n.name)
+        self._rename({n.name: self.names.unique_name(n.name)
                       for n in self.graph.node if n.name in prefixes})
 
 
