@@ -93,3 +93,39 @@ def test_initializers_have_tf1_statistics(graph):
 def test_conv_kernel_fans_count_receptive_field():
     assert tf.initializers.compute_fans((3, 3, 16, 32)) == (144.0, 288.0)
     assert tf.initializers.compute_fans((5,)) == (5.0, 5.0)
+
+
+_SIXTY_FOUR = """
+import warnings
+import numpy as np
+import minitf as tf
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    g = tf.Graph()
+    with g.as_default():
+        a = tf.get_variable("a", [2], dtype=tf.float64, initializer=tf.constant_initializer(0.1))
+        b = tf.get_variable("b", [2], dtype=tf.int64)
+        c = tf.Variable(np.float64(0.1), dtype=tf.float64)
+print(len(caught), "|", caught[0].message if caught else "")
+print(a.dtype, a.value().dtype, b.dtype, c.dtype, repr(float(a.value()[0])))
+"""
+
+
+@pytest.mark.parametrize("x64", ["0", "1"])
+def test_64bit_policy_exact_with_x64_one_clear_warning_without(x64):
+    """64-bit variables: exact values under jax_enable_x64; otherwise TF's dtype in the
+    metadata, 32-bit values and exactly one warning naming the fix (fresh process)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "JAX_ENABLE_X64": x64, "JAX_PLATFORMS": "cpu"}
+    out = subprocess.run([sys.executable, "-c", _SIXTY_FOUR], env=env, capture_output=True,
+                         text=True, check=True).stdout.splitlines()
+    if x64 == "1":
+        assert out[0] == "0 | "
+        assert out[1] == "float64 float64 int64 float64 0.1"
+    else:
+        assert out[0].startswith("1 | A float64 variable was requested, but JAX's 64-bit mode")
+        assert "jax_enable_x64" in out[0]
+        assert out[1].startswith("float64 float32 int64 float64 0.10000000149")

@@ -1,8 +1,10 @@
 """TF1 dtype names as NumPy/JAX dtypes (`tf.float32` is `jnp.dtype('float32')`)."""
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -21,6 +23,12 @@ uint64 = jnp.dtype("uint64")
 bool = jnp.dtype("bool")  # noqa: A001 - TF's spelling
 complex64 = jnp.dtype("complex64")
 complex128 = jnp.dtype("complex128")
+
+
+def storage_dtype(dtype: Any) -> np.dtype:
+    """The dtype JAX actually stores for TF dtype `dtype`: itself, or its 32-bit
+    counterpart when jax_enable_x64 is off (the variable's metadata keeps TF's)."""
+    return np.dtype(jax.dtypes.canonicalize_dtype(as_dtype(dtype)))
 
 
 def as_dtype(value: Any) -> np.dtype:
@@ -76,3 +84,22 @@ def is_floating(dtype: Any) -> bool:
 def is_integer_or_bool(dtype: Any) -> bool:
     d = as_dtype(dtype)
     return jnp.issubdtype(d, jnp.integer) or d == np.dtype("bool")
+
+
+_warned_64bit = False
+
+
+def warn_if_64bit_unavailable(dtype: np.dtype) -> None:
+    """Without jax_enable_x64, 64-bit variables keep TF's dtype in their metadata but hold
+    32-bit values: say so once, naming the fix."""
+    global _warned_64bit
+    if _warned_64bit or np.dtype(dtype).itemsize != 8 or jax.config.jax_enable_x64:
+        return
+    if np.dtype(dtype).kind not in "fiu":
+        return
+    _warned_64bit = True
+    warnings.warn(
+        f"A {np.dtype(dtype).name} variable was requested, but JAX's 64-bit mode is off: its "
+        "values will be 32-bit (its dtype still reads as TF's). For exact 64-bit values set "
+        "jax.config.update('jax_enable_x64', True) (or JAX_ENABLE_X64=1) before creating "
+        "variables.", UserWarning, stacklevel=5)

@@ -25,7 +25,7 @@ class Initializer:
     dtype: Any = None
 
     def sample(self, key: jax.Array, shape: Sequence[int], dtype: Any = None) -> jax.Array:
-        dtype = _dtypes.as_dtype(dtype if dtype is not None else (self.dtype or _dtypes.float32))
+        dtype = _dtypes.storage_dtype(dtype if dtype is not None else (self.dtype or _dtypes.float32))
         return self._sample(key, tuple(int(d) for d in shape), dtype)
 
     def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: Any) -> jax.Array:

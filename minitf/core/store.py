@@ -18,7 +18,6 @@ import enum
 import functools
 import inspect
 import os
-import warnings
 from typing import Any, Callable
 
 import jax
@@ -203,7 +202,7 @@ def _initial_value_spec(name: str, shape: Any, dtype: np.dtype, initializer: Any
                          "instance of `tf.keras.initializers.*' and `shape` should be "
                          "fully defined.")
     _check_size(name, shape, dtype)
-    _warn_if_64bit_unavailable(dtype)
+    _dtypes.warn_if_64bit_unavailable(dtype)
     if isinstance(initializer, Initializer):
         initializer.validate(shape, dtype)
         if type(initializer).__call__ is Initializer.__call__:
@@ -211,7 +210,8 @@ def _initial_value_spec(name: str, shape: Any, dtype: np.dtype, initializer: Any
     call = functools.partial(initializer, list(shape), dtype=dtype)
     if _accepts_named(initializer, "partition_info"):
         call = functools.partial(call, partition_info=partition_info)
-    return InitSpec(name, shape, dtype, thunk=lambda: jnp.asarray(unwrap(call()), dtype))
+    stored = _dtypes.storage_dtype(dtype)
+    return InitSpec(name, shape, dtype, thunk=lambda: jnp.asarray(unwrap(call()), stored))
 
 
 def _get_partitioned(graph: Graph, request: VariableRequest) -> PartitionedVariable:
@@ -318,7 +318,8 @@ def _spec_from_value(name: str, value: Any) -> InitSpec:
     """A variable initialized from a value keeps the value's TF dtype and shape."""
     value = unwrap(value)
     dtype = _dtypes.infer_dtype(value)
-    array = jnp.asarray(value, dtype=dtype)
+    _dtypes.warn_if_64bit_unavailable(dtype)
+    array = jnp.asarray(value, dtype=_dtypes.storage_dtype(dtype))
     return InitSpec(name, tuple(array.shape), dtype, thunk=lambda: array)
 
 
@@ -333,22 +334,3 @@ def _memory_limit() -> int:
 
 def _check_size(name: str, shape: tuple[int, ...], dtype: np.dtype) -> None:
     _shapes.check_dims(name, shape, np.dtype(dtype).itemsize, _memory_limit())
-
-
-_warned_64bit = False
-
-
-def _warn_if_64bit_unavailable(dtype: np.dtype) -> None:
-    """Without jax_enable_x64, 64-bit variables keep TF's dtype in their metadata but hold
-    32-bit values: say so once, naming the fix."""
-    global _warned_64bit
-    if _warned_64bit or np.dtype(dtype).itemsize != 8 or jax.config.jax_enable_x64:
-        return
-    if np.dtype(dtype).kind not in "fiu":
-        return
-    _warned_64bit = True
-    warnings.warn(
-        f"A {np.dtype(dtype).name} variable was requested, but JAX's 64-bit mode is off: its "
-        "values will be 32-bit (its dtype still reads as TF's). For exact 64-bit values set "
-        "jax.config.update('jax_enable_x64', True) (or JAX_ENABLE_X64=1) before creating "
-        "variables.", UserWarning, stacklevel=4)

@@ -74,7 +74,8 @@ class Variable(ArrayLike):
                 value = value()
             value = unwrap(value)
             value_dtype = _dtypes.infer_dtype(value, dtype)
-            array = jnp.asarray(value, dtype=value_dtype)
+            _dtypes.warn_if_64bit_unavailable(value_dtype)
+            array = jnp.asarray(value, dtype=_dtypes.storage_dtype(value_dtype))
         if shape is not None and validate_shape:
             if not is_compatible(as_shape(shape), tuple(array.shape)):
                 raise ValueError(f"Shape of initial value {tuple(array.shape)} is not "
@@ -143,7 +144,7 @@ class Variable(ArrayLike):
     def assign(self, value: Any, use_locking: bool = False, name: str | None = None,
                read_value: bool = True) -> Any:
         """Give the variable a new value; returns it (inside a trace: an update)."""
-        value = jnp.asarray(unwrap(value), dtype=self._dtype)
+        value = jnp.asarray(unwrap(value), dtype=_dtypes.storage_dtype(self._dtype))
         if tuple(np.shape(value)) != tuple(self._shape):
             raise ValueError(f"Shapes of {self.name} {tuple(self._shape)} and the assigned "
                              f"value {tuple(np.shape(value))} are incompatible.")
@@ -166,11 +167,11 @@ class Variable(ArrayLike):
 
     def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True) -> Any:
-        return self.assign(self._current_for_update() + jnp.asarray(unwrap(delta), self._dtype))
+        return self.assign(self._current_for_update() + jnp.asarray(unwrap(delta), _dtypes.storage_dtype(self._dtype)))
 
     def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True) -> Any:
-        return self.assign(self._current_for_update() - jnp.asarray(unwrap(delta), self._dtype))
+        return self.assign(self._current_for_update() - jnp.asarray(unwrap(delta), _dtypes.storage_dtype(self._dtype)))
 
     def load(self, value: Any, session: Any = None) -> None:
         """TF1's `v.load(value)`: set the value now (eager)."""
