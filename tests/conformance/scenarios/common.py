@@ -32,3 +32,43 @@ def image_filter(tf):
             tf.get_variable("weights", shape, initializer=tf.random_normal_initializer())
             tf.get_variable("biases", [shape[-1]], initializer=tf.constant_initializer(0.0))
     return [v.name for v in tf.global_variables()]
+
+
+def opened_name_scope(tf, name):
+    """The string ``tf.name_scope(name)`` returns here (the scope is left at once)."""
+    with tf.name_scope(name) as scope:
+        return scope
+
+
+def w_and_name_scope(label, tf, rec, name_scope="scope2"):
+    """Log, under ``label``, the name ``get_variable("w", [])`` gets here and the name
+    scope a fresh ``name_scope(name_scope)`` opens here (TF's variable_scope_test idiom)."""
+    rec(label, [tf.get_variable("w", []).name, opened_name_scope(tf, name_scope)])
+
+
+def enter_and_exit(cm):
+    """Enter and leave a context manager at once, returning what ``__enter__`` returned
+    (for checking what entering raises)."""
+    with cm as value:
+        return value
+
+
+def variable_name(tf, name):
+    """The name a new ``tf.Variable(0.0, name=name)`` gets here."""
+    return tf.Variable(0.0, name=name).name
+
+
+def names_inside(label, tf, rec, scope, suffix=""):
+    """Log, under ``label``, ``scope``'s original name scope and the names that
+    ``get_variable("w" + suffix, [])`` and ``Variable(name="c" + suffix)`` get here."""
+    rec(
+        label,
+        [scope.original_name_scope, tf.get_variable("w" + suffix, []).name, variable_name(tf, "c" + suffix)],
+    )
+
+
+def entering(rec, label, make_cm, *args, type_only=False, **kwargs):
+    """Log what building and entering ``make_cm(*args, **kwargs)`` raises, or that it
+    did not (``type_only``: the error's type alone, where TF's wording is not the rule)."""
+    check = rec.error_type if type_only else rec.expect_error
+    return check(lambda: enter_and_exit(make_cm(*args, **kwargs)), label)

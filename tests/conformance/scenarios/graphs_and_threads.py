@@ -4,7 +4,6 @@ state is per thread, while the store is shared by the graph.
 
 import threading
 
-from .common import ns
 
 
 def scenario_var_scope_two_graphs_invalid_root(tf, rec):

@@ -2,7 +2,7 @@
 ``None``/empty resets, and how name scopes interact with variable scopes.
 """
 
-from .common import ns
+from .common import entering, ns, opened_name_scope
 
 
 def scenario_name_scope_case_insensitive_uniquification(tf, rec):
@@ -16,17 +16,10 @@ def scenario_name_scope_case_insensitive_uniquification(tf, rec):
 
 
 def scenario_name_scope_invalid_names(tf, rec):
-    def enter(name):
-        def f():
-            with tf.name_scope(name):
-                pass
-
-        return f
-
-    rec.expect_error(enter("a b"), "space")
-    rec.expect_error(enter("_x"), "underscore root")
+    entering(rec, "space", tf.name_scope, "a b")
+    entering(rec, "underscore root", tf.name_scope, "_x")
     with tf.name_scope("ok"):
-        rec.expect_error(enter("_x"), "underscore nested")
+        entering(rec, "underscore nested", tf.name_scope, "_x")
 
 
 def scenario_name_scope_returns_strings(tf, rec):
@@ -144,8 +137,7 @@ def scenario_name_scope_share_across_name_scopes(tf, rec):
 def scenario_name_scope_after_variable_scope_same_name(tf, rec):
     with tf.variable_scope("x"):
         pass
-    with tf.name_scope("x") as n:
-        rec("ns", n)
+    rec("ns", opened_name_scope(tf, "x"))
     with tf.variable_scope("x") as s:
         rec("vs", [s.name, s.original_name_scope])
 
@@ -181,14 +173,12 @@ def scenario_name_scope_numbering_past_ten(tf, rec):
 
 def scenario_name_shared_between_variable_and_name_scope(tf, rec):
     tf.Variable(0.0, name="foo")
-    with tf.name_scope("foo") as n:
-        rec("ns after Variable foo", n)
+    rec("ns after Variable foo", opened_name_scope(tf, "foo"))
     with tf.variable_scope("bar") as s:
         pass
     rec("Variable bar at root", tf.Variable(0.0, name="bar").name)
     tf.get_variable("g", [])
-    with tf.name_scope("g") as n:
-        rec("ns after get_variable g", n)
+    rec("ns after get_variable g", opened_name_scope(tf, "g"))
     rec("scope", s.original_name_scope)
 
 
@@ -204,11 +194,4 @@ def scenario_name_scope_with_inner_slash(tf, rec):
 
 
 def scenario_name_scope_bad_types(tf, rec):
-    def enter(x):
-        def f():
-            with tf.name_scope(x) as n:
-                rec("n", n)
-
-        return f
-
-    rec.error_type(enter(123), "int")
+    entering(rec, "int", tf.name_scope, 123, type_only=True)

@@ -2,7 +2,7 @@
 inherited ``True``), ``reuse_variables()``, captured scope objects.
 """
 
-from .common import image_filter, ns
+from .common import entering, image_filter
 
 
 def scenario_reuse_flag_values(tf, rec):
@@ -157,11 +157,7 @@ def scenario_reuse_false_explicit_at_root(tf, rec):
 
 
 def scenario_reuse_invalid_value(tf, rec):
-    def f():
-        with tf.variable_scope("a", reuse="yes") as s:
-            rec("reuse", rec.reuse(s))
-
-    rec.expect_error(f, "string reuse")
+    entering(rec, "string reuse", tf.variable_scope, "a", reuse="yes")
 
 
 def scenario_reuse_does_not_leak_after_exit(tf, rec):

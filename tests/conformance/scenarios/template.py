@@ -7,16 +7,22 @@ Most cases follow TensorFlow's ``template_test.py`` (test names in comments).
 from .common import dummy, ns, scoped_dummy
 
 
+def _two_templates(tf, rec, fn, *args, bound=None):
+    """TF's template_test idiom: two templates both named "s1" over ``fn`` (with the
+    keyword arguments ``bound``); call the first twice and the second once (with
+    ``args``), then log which calls shared a variable and the names the two templates gave
+    it.  Returns the first template."""
+    tmpl1 = tf.make_template("s1", fn, **(bound or {}))
+    tmpl2 = tf.make_template("s1", fn, **(bound or {}))
+    v1, v2, v3 = tmpl1(*args), tmpl1(*args), tmpl2(*args)
+    rec("1st call is 2nd, 1st call is other template's", [v1 is v2, v1 is v3])
+    rec("names", [v1.name, v3.name])
+    return tmpl1
+
+
 def scenario_template_with_name(tf, rec):
     # test_template_with_name
-    tmpl1 = tf.make_template("s1", lambda: dummy(tf))
-    tmpl2 = tf.make_template("s1", lambda: dummy(tf))
-    v1 = tmpl1()
-    v2 = tmpl1()
-    v3 = tmpl2()
-    rec("v1 is v2", v1 is v2)
-    rec("v1 is v3", v1 is v3)
-    rec("names", [v1.name, v3.name])
+    _two_templates(tf, rec, lambda: dummy(tf))
 
 
 def scenario_template_same_unique_name_errors(tf, rec):
@@ -54,13 +60,7 @@ def scenario_template_in_scope(tf, rec):
 
 def scenario_template_with_internal_reuse(tf, rec):
     # test_template_with_internal_reuse
-    tmpl1 = tf.make_template("s1", lambda name: scoped_dummy(tf, name))
-    tmpl2 = tf.make_template("s1", lambda name: scoped_dummy(tf, name))
-    v1 = tmpl1("test")
-    v2 = tmpl1("test")
-    v3 = tmpl2("test")
-    rec("same", [v1 is v2, v1 is v3])
-    rec("names", [v1.name, v3.name])
+    tmpl1 = _two_templates(tf, rec, lambda name: scoped_dummy(tf, name), "test")
     rec.expect_error(lambda: tmpl1("not_test"), "new scope on second call")
 
 
@@ -70,13 +70,7 @@ def scenario_template_without_name_errors(tf, rec):
 
 def scenario_template_kwargs_bound(tf, rec):
     # test_make_template
-    tmpl1 = tf.make_template("s1", scoped_dummy, tf=tf, scope_name="test")
-    tmpl2 = tf.make_template("s1", scoped_dummy, tf=tf, scope_name="test")
-    v1 = tmpl1()
-    v2 = tmpl1()
-    v3 = tmpl2()
-    rec("same", [v1 is v2, v1 is v3])
-    rec("names", [v1.name, v3.name])
+    _two_templates(tf, rec, scoped_dummy, bound={"tf": tf, "scope_name": "test"})
 
 
 def scenario_template_enforces_no_extra_trainable_variables(tf, rec):
@@ -124,13 +118,7 @@ def scenario_template_internal_variable_reuse(tf, rec):
         rec("inner same", v1 is v2)
         return v1
 
-    tmpl1 = tf.make_template("s1", nested)
-    tmpl2 = tf.make_template("s1", nested)
-    v1 = tmpl1()
-    v2 = tmpl1()
-    v3 = tmpl2()
-    rec("same", [v1 is v2, v1 is v3])
-    rec("names", [v1.name, v3.name])
+    _two_templates(tf, rec, nested)
 
 
 def scenario_template_nested_templates(tf, rec):
@@ -143,13 +131,7 @@ def scenario_template_nested_templates(tf, rec):
         rec("inner distinct", v1 is not v2)
         return v2
 
-    tmpl1 = tf.make_template("s1", nested_template)
-    tmpl2 = tf.make_template("s1", nested_template)
-    v1 = tmpl1()
-    v2 = tmpl1()
-    v3 = tmpl2()
-    rec("same", [v1 is v2, v1 is v3])
-    rec("names", [v1.name, v2.name, v3.name])
+    _two_templates(tf, rec, nested_template)
 
 
 def scenario_template_immediate_scope_creation(tf, rec):

@@ -4,7 +4,6 @@ inference, ``trainable``/``collections`` arguments, invalid names.
 
 import numpy as np
 
-from .common import ns
 
 
 def scenario_variable_uniquification(tf, rec):

@@ -4,51 +4,42 @@ captured object, the name scope each entry opens, invalid names and types.
 Most cases follow TensorFlow's ``variable_scope_test.py`` (test names in comments).
 """
 
-from .common import enter_manually, ns
+from .common import enter_manually, entering, ns, opened_name_scope, w_and_name_scope
 
 
 def scenario_var_scope_names_and_name_scopes(tf, rec):
     # testVarScope
     with tf.variable_scope("tower4") as tower:
         rec("tower.name", tower.name)
-        with tf.name_scope("scope") as sc:
-            rec("sc", sc)
+        rec("sc", opened_name_scope(tf, "scope"))
     with tf.variable_scope("tower5"):
         with tf.variable_scope("bar") as bar:
             rec("bar.name", bar.name)
-            with tf.name_scope("scope") as sc:
-                rec("sc2", sc)
+            rec("sc2", opened_name_scope(tf, "scope"))
     with tf.variable_scope("tower6"):
         with tf.variable_scope(tower, reuse=True) as tower_shared:
             rec("tower_shared.name", tower_shared.name)
-            with tf.name_scope("scope") as sc:
-                rec("sc3", sc)
+            rec("sc3", opened_name_scope(tf, "scope"))
 
 
 def scenario_var_scope_name_scope_uniquified_on_reentry(tf, rec):
     # testVarScopeNameScope
     with tf.name_scope("n1"):
         with tf.variable_scope("tower") as tower:
-            with tf.name_scope("scope2") as sc2:
-                rec("a", sc2)
+            rec("a", opened_name_scope(tf, "scope2"))
         with tf.variable_scope(tower):
-            with tf.name_scope("scope2") as sc2:
-                rec("b", sc2)
+            rec("b", opened_name_scope(tf, "scope2"))
         with tf.variable_scope("tower"):
-            with tf.name_scope("scope2") as sc2:
-                rec("c", sc2)
+            rec("c", opened_name_scope(tf, "scope2"))
     with tf.name_scope("n2"):
         with tf.variable_scope("tower"):
-            with tf.name_scope("scope2") as sc2:
-                rec("d", sc2)
+            rec("d", opened_name_scope(tf, "scope2"))
         with tf.variable_scope(tower):
-            with tf.name_scope("scope2") as sc2:
-                rec("e", sc2)
+            rec("e", opened_name_scope(tf, "scope2"))
     root = tf.get_variable_scope()
     with tf.name_scope("n3"):
         with tf.variable_scope(root):
-            with tf.name_scope("scope2") as sc2:
-                rec("f", sc2)
+            rec("f", opened_name_scope(tf, "scope2"))
 
 
 def scenario_var_scope_original_name_scope(tf, rec):
@@ -56,21 +47,17 @@ def scenario_var_scope_original_name_scope(tf, rec):
     with tf.name_scope("scope1"):
         with tf.variable_scope("tower") as tower:
             rec("orig", tower.original_name_scope)
-            with tf.name_scope("scope2") as sc2:
-                rec("sc2", sc2)
+            rec("sc2", opened_name_scope(tf, "scope2"))
     with tf.name_scope("scope2"):
         with tf.variable_scope(tower) as tower1:
             rec("orig reentered", tower1.original_name_scope)
-            with tf.name_scope("foo") as sc2:
-                rec("foo", sc2)
+            rec("foo", opened_name_scope(tf, "foo"))
         with tf.name_scope(tower.original_name_scope):
-            with tf.name_scope("bar") as sc3:
-                rec("bar", sc3)
+            rec("bar", opened_name_scope(tf, "bar"))
     with tf.name_scope("scope2"):
         with tf.variable_scope(tower):
             with tf.name_scope(tower.original_name_scope):
-                with tf.name_scope("bar") as sc3:
-                    rec("bar_1", sc3)
+                rec("bar_1", opened_name_scope(tf, "bar"))
 
 
 def scenario_var_scope_string_reentry_gets_new_name_scope(tf, rec):
@@ -84,26 +71,19 @@ def scenario_var_scope_default_name_uniquification(tf, rec):
     # testVarOpScope (second half)
     with tf.name_scope("testVarOpScope2"):
         with tf.variable_scope(None, "default", []):
-            rec("w", tf.get_variable("w", []).name)
-            with tf.name_scope("testVarOpScope2") as sc2:
-                rec("sc2", sc2)
+            w_and_name_scope("w", tf, rec, "testVarOpScope2")
         with tf.variable_scope(None, "default", []):
-            rec("w_1", tf.get_variable("w", []).name)
-            with tf.name_scope("testVarOpScope2") as sc2:
-                rec("sc2_1", sc2)
+            w_and_name_scope("w_1", tf, rec, "testVarOpScope2")
 
 
 def scenario_var_scope_name_with_default_name_ignores_default(tf, rec):
     # testVarOpScope (first half)
     with tf.name_scope("testVarOpScope1"):
         with tf.variable_scope("tower", "default", []):
-            rec("w", tf.get_variable("w", []).name)
-            with tf.name_scope("testVarOpScope2") as sc2:
-                rec("sc2", sc2)
+            w_and_name_scope("w", tf, rec, "testVarOpScope2")
         with tf.variable_scope("tower", "default", []):
             rec.expect_error(lambda: tf.get_variable("w", []), "w again")
-            with tf.name_scope("testVarOpScope2") as sc2:
-                rec("sc2_1", sc2)
+            rec("sc2_1", opened_name_scope(tf, "testVarOpScope2"))
 
 
 def scenario_var_scope_default_name_interleaved_substrings(tf, rec):
@@ -164,11 +144,7 @@ def scenario_var_scope_default_name_not_counting_name_scopes(tf, rec):
 
 
 def scenario_var_scope_none_without_default_name_errors(tf, rec):
-    def f():
-        with tf.variable_scope(None):
-            pass
-
-    rec.expect_error(f, "None scope")
+    entering(rec, "None scope", tf.variable_scope, None)
 
 
 def scenario_var_scope_default_name_with_reuse_true_errors(tf, rec):
@@ -185,64 +161,40 @@ def scenario_var_scope_capture_and_reenter_outer(tf, rec):
     with tf.variable_scope("outer") as outer:
         pass
     with tf.variable_scope(outer):
-        rec("w", tf.get_variable("w", []).name)
-        with tf.name_scope("scope2") as sc2:
-            rec("sc2", sc2)
+        w_and_name_scope("w", tf, rec)
         with tf.variable_scope("default"):
-            rec("default/w", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("default sc2", sc2)
+            w_and_name_scope("default/w", tf, rec)
     with tf.variable_scope(outer, reuse=True):
-        rec("w reuse", tf.get_variable("w", []).name)
-        with tf.name_scope("scope2") as sc2:
-            rec("sc2 reuse", sc2)
+        w_and_name_scope("w reuse", tf, rec)
         with tf.variable_scope("default", reuse=True):
-            rec("default/w reuse", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("default sc2 reuse", sc2)
+            w_and_name_scope("default/w reuse", tf, rec)
 
 
 def scenario_var_scope_nested_outer_scope(tf, rec):
     # testVarScopeNestedOuterScope
     with tf.variable_scope("outer") as outer:
         with tf.variable_scope(outer):
-            rec("w", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("sc2", sc2)
+            w_and_name_scope("w", tf, rec)
         with tf.variable_scope("default"):
-            rec("default/w", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("default sc2", sc2)
+            w_and_name_scope("default/w", tf, rec)
         with tf.variable_scope(outer, reuse=True):
-            rec("w reuse", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("sc2 reuse", sc2)
+            w_and_name_scope("w reuse", tf, rec)
         with tf.variable_scope("default", reuse=True):
-            rec("default/w reuse", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("default sc2 reuse", sc2)
+            w_and_name_scope("default/w reuse", tf, rec)
 
 
 def scenario_var_op_scope_reuse(tf, rec):
     # testVarOpScopeReuse
     with tf.variable_scope("outer") as outer:
         with tf.variable_scope("tower", "default", []):
-            rec("a", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("a sc", sc2)
+            w_and_name_scope("a", tf, rec)
         with tf.variable_scope(None, "default", []):
-            rec("b", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("b sc", sc2)
+            w_and_name_scope("b", tf, rec)
     with tf.variable_scope(outer, reuse=True) as outer:
         with tf.variable_scope("tower", "default", []):
-            rec("c", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("c sc", sc2)
+            w_and_name_scope("c", tf, rec)
         with tf.variable_scope(None, "default", []):
-            rec("d", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("d sc", sc2)
+            w_and_name_scope("d", tf, rec)
 
 
 def scenario_var_op_scope_reuse_param(tf, rec):
@@ -254,14 +206,10 @@ def scenario_var_op_scope_reuse_param(tf, rec):
             rec("b", tf.get_variable("w", []).name)
     with tf.variable_scope(outer) as outer:
         with tf.variable_scope("tower", "default", reuse=True):
-            rec("c", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("c sc", sc2)
+            w_and_name_scope("c", tf, rec)
         outer.reuse_variables()
         with tf.variable_scope(None, "default", []):
-            rec("d", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("d sc", sc2)
+            w_and_name_scope("d", tf, rec)
 
 
 def scenario_var_op_scope_outer_scope(tf, rec):
@@ -269,43 +217,27 @@ def scenario_var_op_scope_outer_scope(tf, rec):
     with tf.variable_scope("outer") as outer:
         pass
     with tf.variable_scope(outer, "default", []):
-        rec("a", tf.get_variable("w", []).name)
-        with tf.name_scope("scope2") as sc2:
-            rec("a sc", sc2)
+        w_and_name_scope("a", tf, rec)
         with tf.variable_scope(None, "default", []):
-            rec("b", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("b sc", sc2)
+            w_and_name_scope("b", tf, rec)
     with tf.variable_scope(outer, "default", reuse=True):
-        rec("c", tf.get_variable("w", []).name)
-        with tf.name_scope("scope2") as sc2:
-            rec("c sc", sc2)
+        w_and_name_scope("c", tf, rec)
         outer.reuse_variables()
         with tf.variable_scope(None, "default", []):
-            rec("d", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("d sc", sc2)
+            w_and_name_scope("d", tf, rec)
 
 
 def scenario_var_op_scope_nested_outer_scope(tf, rec):
     # testVarOpScopeNestedOuterScope
     with tf.variable_scope("outer") as outer:
         with tf.variable_scope(outer, "default", []):
-            rec("a", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("a sc", sc2)
+            w_and_name_scope("a", tf, rec)
         with tf.variable_scope(None, "default", []):
-            rec("b", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("b sc", sc2)
+            w_and_name_scope("b", tf, rec)
     with tf.variable_scope(outer, "default", reuse=True):
-        rec("c", tf.get_variable("w", []).name)
-        with tf.name_scope("scope2") as sc2:
-            rec("c sc", sc2)
+        w_and_name_scope("c", tf, rec)
         with tf.variable_scope(None, "default", []):
-            rec("d", tf.get_variable("w", []).name)
-            with tf.name_scope("scope2") as sc2:
-                rec("d sc", sc2)
+            w_and_name_scope("d", tf, rec)
 
 
 def scenario_var_scope_get_var_jumps(tf, rec):
@@ -412,22 +344,12 @@ def scenario_var_scope_empty_string_name(tf, rec):
 
 
 def scenario_var_scope_invalid_names(tf, rec):
-    def enter(name):
-        def f():
-            with tf.variable_scope(name):
-                pass
-
-        return f
-
-    rec.expect_error(enter("a b"), "space at root")
-    rec.expect_error(enter("_foo"), "underscore at root")
-    rec.expect_error(enter("-foo"), "dash at root")
-    rec.expect_error(enter("foo!"), "bang at root")
+    for name in ("a b", "_foo", "-foo", "foo!"):
+        entering(rec, f"{name!r} at root", tf.variable_scope, name)
     with tf.variable_scope("outer"):
-        rec.expect_error(enter("a b"), "space nested")
-        rec.expect_error(enter("_foo"), "underscore nested")
-        rec.expect_error(enter("-foo"), "dash nested")
-    rec.expect_error(enter(".foo"), "dot at root")
+        for name in ("a b", "_foo", "-foo"):
+            entering(rec, f"{name!r} nested", tf.variable_scope, name)
+    entering(rec, "'.foo' at root", tf.variable_scope, ".foo")
 
 
 def scenario_var_scope_underscore_nested_creates_vars(tf, rec):
@@ -502,12 +424,5 @@ def scenario_exception_inside_scopes_restores_state(tf, rec):
 
 
 def scenario_var_scope_bad_types(tf, rec):
-    def enter(x):
-        def f():
-            with tf.variable_scope(x):
-                pass
-
-        return f
-
-    rec.expect_error(enter(123), "int")
-    rec.error_type(enter(["a"]), "list")
+    entering(rec, "int", tf.variable_scope, 123)
+    entering(rec, "list", tf.variable_scope, ["a"], type_only=True)
