@@ -72,3 +72,22 @@ def entering(rec, label, make_cm, *args, type_only=False, **kwargs):
     did not (``type_only``: the error's type alone, where TF's wording is not the rule)."""
     check = rec.error_type if type_only else rec.expect_error
     return check(lambda: enter_and_exit(make_cm(*args, **kwargs)), label)
+
+
+def reuse_inside(tf, rec, name_or_scope, **kwargs):
+    """The reuse flag (as ``rec.reuse`` logs it) of ``variable_scope(name_or_scope,
+    **kwargs)`` once entered here."""
+    with tf.variable_scope(name_or_scope, **kwargs) as scope:
+        return rec.reuse(scope)
+
+
+def names_and_values(rec, **variables):
+    """Log each variable's name and value under its keyword."""
+    for label, v in variables.items():
+        rec(label, [v.name, rec.value(v)])
+
+
+def w_and_name_scope_in(label, tf, rec, *scope_args, **scope_kwargs):
+    """``w_and_name_scope`` inside ``variable_scope(*scope_args, **scope_kwargs)``."""
+    with tf.variable_scope(*scope_args, **scope_kwargs):
+        w_and_name_scope(label, tf, rec)

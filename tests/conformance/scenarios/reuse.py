@@ -2,21 +2,14 @@
 inherited ``True``), ``reuse_variables()``, captured scope objects.
 """
 
-from .common import entering, image_filter
+from .common import entering, image_filter, reuse_inside
 
 
 def scenario_reuse_flag_values(tf, rec):
     rec("root", rec.reuse(tf.get_variable_scope()))
-    with tf.variable_scope("a") as a:
-        rec("a", rec.reuse(a))
-    with tf.variable_scope("b", reuse=True) as b:
-        rec("b", rec.reuse(b))
-    with tf.variable_scope("c", reuse=tf.AUTO_REUSE) as c:
-        rec("c", rec.reuse(c))
-    with tf.variable_scope("d", reuse=False) as d:
-        rec("d", rec.reuse(d))
-    with tf.variable_scope("e", reuse=None) as e:
-        rec("e", rec.reuse(e))
+    rec("not given", reuse_inside(tf, rec, "a"))
+    for name, reuse in [("b", True), ("c", tf.AUTO_REUSE), ("d", False), ("e", None)]:
+        rec(f"reuse={reuse!r}", reuse_inside(tf, rec, name, reuse=reuse))
 
 
 def scenario_reuse_inherited_and_false_cannot_undo(tf, rec):
@@ -32,23 +25,14 @@ def scenario_reuse_inherited_and_false_cannot_undo(tf, rec):
 
 
 def scenario_reuse_captured_object(tf, rec):
-    # testVarScopeObjectReuse
-    with tf.variable_scope("jump", reuse=True) as scope:
-        vs = scope
-    with tf.variable_scope(vs) as jump:
-        rec("a", rec.reuse(jump))
-    with tf.variable_scope(vs, reuse=True) as jump_reuse:
-        rec("b", rec.reuse(jump_reuse))
-    with tf.variable_scope(vs, reuse=False) as jump_no_reuse:
-        rec("c", rec.reuse(jump_no_reuse))
-    with tf.variable_scope("jump", reuse=False) as scope:
-        vs = scope
-    with tf.variable_scope(vs) as jump:
-        rec("d", rec.reuse(jump))
-    with tf.variable_scope(vs, reuse=True) as jump_reuse:
-        rec("e", rec.reuse(jump_reuse))
-    with tf.variable_scope(vs, reuse=False) as jump_no_reuse:
-        rec("f", rec.reuse(jump_no_reuse))
+    # testVarScopeObjectReuse: re-entered with reuse None/True/False
+    for captured_reuse in (True, False):
+        with tf.variable_scope("jump", reuse=captured_reuse) as captured:
+            pass
+        rec(
+            f"captured with reuse={captured_reuse}",
+            [reuse_inside(tf, rec, captured)] + [reuse_inside(tf, rec, captured, reuse=r) for r in (True, False)],
+        )
 
 
 def scenario_reuse_captured_scope_inside_reusing_parent(tf, rec):

@@ -20,6 +20,17 @@ def _two_templates(tf, rec, fn, *args, bound=None):
     return tmpl1
 
 
+def _new_variable_each_call(tf):
+    """A template body that makes a new ``tf.Variable`` (trainable as told) on every call,
+    then returns the shared dummy variable."""
+
+    def fn(trainable):
+        tf.Variable(0, trainable=trainable)
+        return dummy(tf)
+
+    return fn
+
+
 def scenario_template_with_name(tf, rec):
     # test_template_with_name
     _two_templates(tf, rec, lambda: dummy(tf))
@@ -75,10 +86,7 @@ def scenario_template_kwargs_bound(tf, rec):
 
 def scenario_template_enforces_no_extra_trainable_variables(tf, rec):
     # test_enforces_no_extra_trainable_variables
-    def fn(trainable):
-        tf.Variable(0, trainable=trainable)
-        return dummy(tf)
-
+    fn = _new_variable_each_call(tf)
     tmpl = tf.make_template("s", fn, trainable=True)
     tmpl()
     rec.expect_error(tmpl, "second call creates trainable tf.Variable")
@@ -97,10 +105,7 @@ def scenario_template_enforces_no_extra_trainable_get_variable(tf, rec):
 
 def scenario_template_permits_extra_non_trainable(tf, rec):
     # test_permits_extra_non_trainable_variables
-    def fn(trainable):
-        tf.Variable(0, trainable=trainable)
-        return dummy(tf)
-
+    fn = _new_variable_each_call(tf)
     tmpl = tf.make_template("s", fn, trainable=False)
     a = tmpl()
     b = tmpl()
@@ -234,10 +239,7 @@ def scenario_template_deferred_name_scopes(tf, rec):
 
 def scenario_template_variables_properties(tf, rec):
     # test_global_variables / test_trainable_variables
-    def with_create(trainable):
-        tf.Variable(0, trainable=trainable)
-        return dummy(tf)
-
+    with_create = _new_variable_each_call(tf)
     with tf.variable_scope("foo"):
         ta = tf.make_template("bar", lambda: dummy(tf), True)
         tb = tf.make_template("s", with_create, trainable=False)

@@ -2,7 +2,7 @@
 TensorFlow prints (some tutorials print names wrongly; see MISMATCHES.md).
 """
 
-from .common import image_filter, ns
+from .common import image_filter, names_and_values, ns
 
 
 def scenario_variable_values_tutorial_name_scope(tf, rec):
@@ -13,9 +13,7 @@ def scenario_variable_values_tutorial_name_scope(tf, rec):
         var2 = tf.Variable(name="var2", initial_value=[2], dtype=tf.float32)
         var21 = tf.Variable(name="var2", initial_value=[2.1], dtype=tf.float32)
         var22 = tf.Variable(name="var2", initial_value=[2.2], dtype=tf.float32)
-    for label, v in (("var1", var1), ("var2", var2), ("var21", var21), ("var22", var22)):
-        rec(label, v.name)
-        rec(label + ".value", rec.value(v))
+    names_and_values(rec, var1=var1, var2=var2, var21=var21, var22=var22)
 
 
 def scenario_variable_values_tutorial_variable_scope_reuse(tf, rec):
@@ -28,9 +26,7 @@ def scenario_variable_values_tutorial_variable_scope_reuse(tf, rec):
         var4 = tf.Variable(name="var4", initial_value=[4], dtype=tf.float32)
         var4_reuse = tf.Variable(name="var4", initial_value=[4], dtype=tf.float32)
     rec.same("var3 is var3_reuse", var3, var3_reuse)
-    for label, v in (("var3", var3), ("var3_reuse", var3_reuse), ("var4", var4), ("var4_reuse", var4_reuse)):
-        rec(label, v.name)
-        rec(label + ".value", rec.value(v))
+    names_and_values(rec, var3=var3, var3_reuse=var3_reuse, var4=var4, var4_reuse=var4_reuse)
 
 
 def scenario_reuse_image_filters_tutorial(tf, rec):

@@ -4,6 +4,7 @@ inference, ``trainable``/``collections`` arguments, invalid names.
 
 import numpy as np
 
+from .common import variable_name
 
 
 def scenario_variable_uniquification(tf, rec):
@@ -13,18 +14,12 @@ def scenario_variable_uniquification(tf, rec):
 
 
 def scenario_variable_case_insensitive_uniquification(tf, rec):
-    a = tf.Variable(1.0, name="V")
-    b = tf.Variable(1.0, name="v")
-    c = tf.Variable(1.0, name="V")
-    rec("names", [a.name, b.name, c.name])
+    rec("names", [variable_name(tf, name) for name in ("V", "v", "V")])
 
 
 def scenario_variable_suffix_collision(tf, rec):
     # a user name that looks like a uniquified one
-    a = tf.Variable(1.0, name="v_1")
-    b = tf.Variable(1.0, name="v")
-    c = tf.Variable(1.0, name="v")
-    rec("names", [a.name, b.name, c.name])
+    rec("names", [variable_name(tf, name) for name in ("v_1", "v", "v")])
 
 
 def scenario_variable_after_get_variable_same_name(tf, rec):

@@ -4,7 +4,7 @@ captured object, the name scope each entry opens, invalid names and types.
 Most cases follow TensorFlow's ``variable_scope_test.py`` (test names in comments).
 """
 
-from .common import enter_manually, entering, ns, opened_name_scope, w_and_name_scope
+from .common import enter_manually, entering, ns, opened_name_scope, w_and_name_scope, w_and_name_scope_in
 
 
 def scenario_var_scope_names_and_name_scopes(tf, rec):
@@ -162,39 +162,29 @@ def scenario_var_scope_capture_and_reenter_outer(tf, rec):
         pass
     with tf.variable_scope(outer):
         w_and_name_scope("w", tf, rec)
-        with tf.variable_scope("default"):
-            w_and_name_scope("default/w", tf, rec)
+        w_and_name_scope_in("default/w", tf, rec, "default")
     with tf.variable_scope(outer, reuse=True):
         w_and_name_scope("w reuse", tf, rec)
-        with tf.variable_scope("default", reuse=True):
-            w_and_name_scope("default/w reuse", tf, rec)
+        w_and_name_scope_in("default/w reuse", tf, rec, "default", reuse=True)
 
 
 def scenario_var_scope_nested_outer_scope(tf, rec):
     # testVarScopeNestedOuterScope
     with tf.variable_scope("outer") as outer:
-        with tf.variable_scope(outer):
-            w_and_name_scope("w", tf, rec)
-        with tf.variable_scope("default"):
-            w_and_name_scope("default/w", tf, rec)
-        with tf.variable_scope(outer, reuse=True):
-            w_and_name_scope("w reuse", tf, rec)
-        with tf.variable_scope("default", reuse=True):
-            w_and_name_scope("default/w reuse", tf, rec)
+        w_and_name_scope_in("w", tf, rec, outer)
+        w_and_name_scope_in("default/w", tf, rec, "default")
+        w_and_name_scope_in("w reuse", tf, rec, outer, reuse=True)
+        w_and_name_scope_in("default/w reuse", tf, rec, "default", reuse=True)
 
 
 def scenario_var_op_scope_reuse(tf, rec):
     # testVarOpScopeReuse
     with tf.variable_scope("outer") as outer:
-        with tf.variable_scope("tower", "default", []):
-            w_and_name_scope("a", tf, rec)
-        with tf.variable_scope(None, "default", []):
-            w_and_name_scope("b", tf, rec)
+        w_and_name_scope_in("a", tf, rec, "tower", "default", [])
+        w_and_name_scope_in("b", tf, rec, None, "default", [])
     with tf.variable_scope(outer, reuse=True) as outer:
-        with tf.variable_scope("tower", "default", []):
-            w_and_name_scope("c", tf, rec)
-        with tf.variable_scope(None, "default", []):
-            w_and_name_scope("d", tf, rec)
+        w_and_name_scope_in("c", tf, rec, "tower", "default", [])
+        w_and_name_scope_in("d", tf, rec, None, "default", [])
 
 
 def scenario_var_op_scope_reuse_param(tf, rec):
@@ -205,11 +195,9 @@ def scenario_var_op_scope_reuse_param(tf, rec):
         with tf.variable_scope(None, "default", []):
             rec("b", tf.get_variable("w", []).name)
     with tf.variable_scope(outer) as outer:
-        with tf.variable_scope("tower", "default", reuse=True):
-            w_and_name_scope("c", tf, rec)
+        w_and_name_scope_in("c", tf, rec, "tower", "default", reuse=True)
         outer.reuse_variables()
-        with tf.variable_scope(None, "default", []):
-            w_and_name_scope("d", tf, rec)
+        w_and_name_scope_in("d", tf, rec, None, "default", [])
 
 
 def scenario_var_op_scope_outer_scope(tf, rec):
@@ -218,26 +206,21 @@ def scenario_var_op_scope_outer_scope(tf, rec):
         pass
     with tf.variable_scope(outer, "default", []):
         w_and_name_scope("a", tf, rec)
-        with tf.variable_scope(None, "default", []):
-            w_and_name_scope("b", tf, rec)
+        w_and_name_scope_in("b", tf, rec, None, "default", [])
     with tf.variable_scope(outer, "default", reuse=True):
         w_and_name_scope("c", tf, rec)
         outer.reuse_variables()
-        with tf.variable_scope(None, "default", []):
-            w_and_name_scope("d", tf, rec)
+        w_and_name_scope_in("d", tf, rec, None, "default", [])
 
 
 def scenario_var_op_scope_nested_outer_scope(tf, rec):
     # testVarOpScopeNestedOuterScope
     with tf.variable_scope("outer") as outer:
-        with tf.variable_scope(outer, "default", []):
-            w_and_name_scope("a", tf, rec)
-        with tf.variable_scope(None, "default", []):
-            w_and_name_scope("b", tf, rec)
+        w_and_name_scope_in("a", tf, rec, outer, "default", [])
+        w_and_name_scope_in("b", tf, rec, None, "default", [])
     with tf.variable_scope(outer, "default", reuse=True):
         w_and_name_scope("c", tf, rec)
-        with tf.variable_scope(None, "default", []):
-            w_and_name_scope("d", tf, rec)
+        w_and_name_scope_in("d", tf, rec, None, "default", [])
 
 
 def scenario_var_scope_get_var_jumps(tf, rec):
