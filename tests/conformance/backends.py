@@ -16,6 +16,7 @@ import numpy as np
 
 from recorder import Recorder, normalize_message
 
+
 class Backend:
     name = "?"
     tf = None
@@ -32,7 +33,7 @@ class Backend:
             self.graph = g
             try:
                 scenario(self.tf, rec)
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:
                 rec.log.append(["<uncaught>", [type(e).__name__, normalize_message(e)]])
                 self.last_traceback = traceback.format_exc()
         return rec.log
@@ -43,7 +44,7 @@ class Backend:
             return "AUTO_REUSE"
         if r is True or r is False or r is None:
             return r
-        return "<%r>" % (r,)
+        return f"<{r!r}>"
 
 
 class TFBackend(Backend):

@@ -86,7 +86,9 @@ def dump(name, header, logs, *, one_line=False):
     def render(log):
         return json.dumps(log, sort_keys=True) if one_line else _dump_log(log)
 
-    head = "".join(f" {json.dumps(k)}: {json.dumps(v, sort_keys=True)},\n" for k, v in header.items())
+    head = "".join(
+        f" {json.dumps(k)}: {json.dumps(v, sort_keys=True)},\n" for k, v in header.items()
+    )
     rows = ",\n".join(f"  {json.dumps(key)}: {render(log)}" for key, log in sorted(logs.items()))
     text = "{\n" + head + ' "logs": {\n' + rows + "\n }\n}\n"
     json.loads(text)  # the hand-made layout must still be JSON

@@ -32,14 +32,18 @@ REUSES = ["None", "None", "None", "True", "False", "tf.AUTO_REUSE"]
 SHAPES = ["None", "[]", "[1]", "[2]", "[2, 3]"]
 DTYPES = ["None", "tf.float32", "tf.int32"]
 
-_get_var = st.tuples(st.just("get_var"), st.sampled_from(VAR_NAMES), st.sampled_from(SHAPES), st.sampled_from(DTYPES))
+_get_var = st.tuples(
+    st.just("get_var"), st.sampled_from(VAR_NAMES), st.sampled_from(SHAPES), st.sampled_from(DTYPES)
+)
 leaf = st.one_of(
     _get_var,
     _get_var,
-    st.tuples(st.just("variable"), st.sampled_from(VAR_NAMES + ["None"])),
+    st.tuples(st.just("variable"), st.sampled_from([*VAR_NAMES, "None"])),
     st.tuples(st.just("reuse_vars")),
     st.tuples(st.just("observe")),
-    st.tuples(st.just("collection"), st.sampled_from(["None", "'a'", "'a/'", "'A'", "'d'"]), st.booleans()),
+    st.tuples(
+        st.just("collection"), st.sampled_from(["None", "'a'", "'a/'", "'A'", "'d'"]), st.booleans()
+    ),
     st.tuples(st.just("make_template"), st.sampled_from(["t", "a"]), st.booleans()),
     st.tuples(st.just("call_template"), st.integers(0, 3)),
 )
@@ -51,8 +55,13 @@ def _blocks(children):
         st.tuples(st.just("vs_str"), st.sampled_from(SCOPE_NAMES), st.sampled_from(REUSES), body),
         st.tuples(st.just("vs_noaux"), st.sampled_from(SCOPE_NAMES), st.sampled_from(REUSES), body),
         st.tuples(st.just("vs_obj"), st.integers(0, 5), st.sampled_from(REUSES), body),
-        st.tuples(st.just("vs_default"), st.sampled_from(DEFAULT_NAMES), st.sampled_from(["None", "None", "None", "tf.AUTO_REUSE", "tf.AUTO_REUSE", "True"]), body),
-        st.tuples(st.just("ns_str"), st.sampled_from(SCOPE_NAMES + ["None"]), body),
+        st.tuples(
+            st.just("vs_default"),
+            st.sampled_from(DEFAULT_NAMES),
+            st.sampled_from(["None", "None", "None", "tf.AUTO_REUSE", "tf.AUTO_REUSE", "True"]),
+            body,
+        ),
+        st.tuples(st.just("ns_str"), st.sampled_from([*SCOPE_NAMES, "None"]), body),
         st.tuples(st.just("ns_captured"), st.integers(0, 5), body),
     )
 
@@ -86,7 +95,7 @@ def render(program):
 
     def label():
         counter[0] += 1
-        return "L%d" % counter[0]
+        return f"L{counter[0]}"
 
     def block(stmts, depth):
         if not stmts:
@@ -98,7 +107,20 @@ def render(program):
         emit(depth, "try:")
         body_fn(depth + 1)
         emit(depth, "except Exception as e:")
-        emit(depth + 1, "rec.err(%r, e)" % lab)
+        emit(depth + 1, f"rec.err({lab!r}, e)")
+
+    def scoped(depth, lab, head, var, registry, observed, body):
+        """A guarded ``with head as var:`` block that registers and observes its scope,
+        runs ``body``, and observes the name scope after leaving."""
+
+        def with_body(d):
+            emit(d, f"with {head} as {var}:")
+            emit(d + 1, f"{registry}.append({var})")
+            emit(d + 1, f"rec({lab!r}, {observed})")
+            block(body, d + 1)
+            emit(d, "rec(%r, ns())" % (lab + ".exit"))
+
+        guarded(depth, lab, with_body)
 
     def stmt(s, depth):
         kind = s[0]
@@ -109,21 +131,29 @@ def render(program):
                 depth,
                 lab,
                 lambda d: (
-                    emit(d, "x = tf.get_variable(%r, %s, dtype=%s, initializer=tf.zeros_initializer())" % (name, shape, dtype)),
-                    emit(d, "rec(%r, [x.name, rec.shape(x), rec.dtype(x)])" % lab),
+                    emit(
+                        d,
+                        f"x = tf.get_variable({name!r}, {shape}, dtype={dtype}, "
+                        "initializer=tf.zeros_initializer())",
+                    ),
+                    emit(d, f"rec({lab!r}, [x.name, rec.shape(x), rec.dtype(x)])"),
                 ),
             )
         elif kind == "variable":
             name = s[1]
             arg = "None" if name == "None" else repr(name)
-            guarded(depth, lab, lambda d: emit(d, "rec(%r, tf.Variable(0.0, name=%s).name)" % (lab, arg)))
+            guarded(
+                depth,
+                lab,
+                lambda d: emit(d, f"rec({lab!r}, tf.Variable(0.0, name={arg}).name)"),
+            )
         elif kind == "reuse_vars":
             guarded(
                 depth,
                 lab,
                 lambda d: (
                     emit(d, "tf.get_variable_scope().reuse_variables()"),
-                    emit(d, "rec(%r, rec.reuse(tf.get_variable_scope()))" % lab),
+                    emit(d, f"rec({lab!r}, rec.reuse(tf.get_variable_scope()))"),
                 ),
             )
         elif kind == "observe":
@@ -132,22 +162,35 @@ def render(program):
                 lab,
                 lambda d: emit(
                     d,
-                    "rec(%r, [tf.get_variable_scope().name, rec.reuse(tf.get_variable_scope()), "
-                    "tf.get_variable_scope().original_name_scope, ns()])" % lab,
+                    f"rec({lab!r}, [tf.get_variable_scope().name, "
+                    "rec.reuse(tf.get_variable_scope()), "
+                    "tf.get_variable_scope().original_name_scope, ns()])",
                 ),
             )
         elif kind == "collection":
             _, scope, trainable = s
-            key = "tf.GraphKeys.TRAINABLE_VARIABLES" if trainable else "tf.GraphKeys.GLOBAL_VARIABLES"
-            guarded(depth, lab, lambda d: emit(d, "rec(%r, [x.name for x in tf.get_collection(%s, %s)])" % (lab, key, scope)))
+            key = (
+                "tf.GraphKeys.TRAINABLE_VARIABLES" if trainable else "tf.GraphKeys.GLOBAL_VARIABLES"
+            )
+            guarded(
+                depth,
+                lab,
+                lambda d: emit(
+                    d, f"rec({lab!r}, [x.name for x in tf.get_collection({key}, {scope})])"
+                ),
+            )
         elif kind == "make_template":
             _, name, now = s
             guarded(
                 depth,
                 lab,
                 lambda d: (
-                    emit(d, "templates.append(tf.make_template(%r, body, create_scope_now_=%s))" % (name, now)),
-                    emit(d, "rec(%r, templates[-1].variable_scope_name)" % lab),
+                    emit(
+                        d,
+                        f"templates.append(tf.make_template({name!r}, body, "
+                        f"create_scope_now_={now}))",
+                    ),
+                    emit(d, f"rec({lab!r}, templates[-1].variable_scope_name)"),
                 ),
             )
         elif kind == "call_template":
@@ -157,46 +200,29 @@ def render(program):
                 lab,
                 lambda d: (
                     emit(d, "if templates:"),
-                    emit(d + 1, "rec(%r, templates[%d %% len(templates)]())" % (lab, k)),
+                    emit(d + 1, f"rec({lab!r}, templates[{k} % len(templates)]())"),
                 ),
             )
         elif kind in ("vs_str", "vs_obj", "vs_default", "vs_noaux"):
             if kind == "vs_str":
-                head = "tf.variable_scope(%r, reuse=%s)" % (s[1], s[2])
+                head = f"tf.variable_scope({s[1]!r}, reuse={s[2]})"
             elif kind == "vs_noaux":
-                head = "tf.variable_scope(%r, reuse=%s, auxiliary_name_scope=False)" % (s[1], s[2])
+                head = f"tf.variable_scope({s[1]!r}, reuse={s[2]}, auxiliary_name_scope=False)"
             elif kind == "vs_obj":
-                head = "tf.variable_scope(scopes[%d %% len(scopes)] if scopes else tf.get_variable_scope(), reuse=%s)" % (
-                    s[1],
-                    s[2],
-                )
+                captured = f"scopes[{s[1]} % len(scopes)] if scopes else tf.get_variable_scope()"
+                head = f"tf.variable_scope({captured}, reuse={s[2]})"
             else:
-                head = "tf.variable_scope(None, default_name=%r, reuse=%s)" % (s[1], s[2])
-            body = s[3]
-
-            def with_body(d):
-                emit(d, "with %s as s:" % head)
-                emit(d + 1, "scopes.append(s)")
-                emit(d + 1, "rec(%r, [s.name, rec.reuse(s), s.original_name_scope, ns()])" % lab)
-                block(body, d + 1)
-                emit(d, "rec(%r, ns())" % (lab + ".exit"))
-
-            guarded(depth, lab, with_body)
+                head = f"tf.variable_scope(None, default_name={s[1]!r}, reuse={s[2]})"
+            observed = "[s.name, rec.reuse(s), s.original_name_scope, ns()]"
+            scoped(depth, lab, head, "s", "scopes", observed, s[3])
         elif kind in ("ns_str", "ns_captured"):
             if kind == "ns_str":
-                head = "tf.name_scope(%s)" % ("None" if s[1] == "None" else repr(s[1]))
+                head = "tf.name_scope({})".format("None" if s[1] == "None" else repr(s[1]))
             else:
-                head = "tf.name_scope(nscopes[%d %% len(nscopes)] if nscopes else None)" % s[1]
-            body = s[2]
-
-            def with_body(d):
-                emit(d, "with %s as n:" % head)
-                emit(d + 1, "nscopes.append(n)")
-                emit(d + 1, "rec(%r, [n, ns(), tf.get_variable_scope().name])" % lab)
-                block(body, d + 1)
-                emit(d, "rec(%r, ns())" % (lab + ".exit"))
-
-            guarded(depth, lab, with_body)
+                head = f"tf.name_scope(nscopes[{s[1]} % len(nscopes)] if nscopes else None)"
+            scoped(
+                depth, lab, head, "n", "nscopes", "[n, ns(), tf.get_variable_scope().name]", s[2]
+            )
         else:  # pragma: no cover
             raise AssertionError(kind)
 
@@ -206,7 +232,7 @@ def render(program):
 
 def as_scenario(source, name="scenario_hypothesis_repro"):
     """The failing program as a scenario function for scenarios.py."""
-    return "def %s(tf, rec):\n%s" % (name, textwrap.indent(source, "    "))
+    return "def {}(tf, rec):\n{}".format(name, textwrap.indent(source, "    "))
 
 
 def replay(source):

@@ -15,11 +15,11 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import golden  # noqa: E402
-import programs  # noqa: E402
-import scenarios  # noqa: E402
-from backends import TFBackend  # noqa: E402
-from recorder import roundtrip  # noqa: E402
+import golden
+import programs
+import scenarios
+from backends import TFBackend
+from recorder import roundtrip
 
 
 def _header(name, **extra):
@@ -56,12 +56,16 @@ def main(argv):
     names = argv or [*scenarios.FAMILIES, golden.PROGRAMS]
     unknown = [n for n in names if n not in scenarios.FAMILIES and n != golden.PROGRAMS]
     if unknown:
-        sys.exit(f"unknown family: {', '.join(unknown)} (families: {', '.join(scenarios.FAMILIES)}, programs)")
+        known = ", ".join([*scenarios.FAMILIES, golden.PROGRAMS])
+        sys.exit(f"unknown: {', '.join(unknown)} (known: {known})")
     backend = TFBackend()
     for name in names:
         logs = record_programs(backend) if name == golden.PROGRAMS else record_family(backend, name)
         crashed = [key for key, log in logs.items() if any(e[0] == "<uncaught>" for e in log)]
-        print(f"{golden.path(name)}: {len(logs)} logs" + (f", uncaught error in {crashed}" if crashed else ""))
+        print(
+            f"{golden.path(name)}: {len(logs)} logs"
+            + (f", uncaught error in {crashed}" if crashed else "")
+        )
 
 
 if __name__ == "__main__":

@@ -96,7 +96,7 @@ class Recorder:
         that it succeeded.  Returns fn's result (or None on error)."""
         try:
             result = fn()
-        except Exception as e:  # noqa: BLE001 - we log every error
+        except Exception as e:
             self.log.append([label, ["raised", type(e).__name__, normalize_message(e)]])
             return None
         if _is_simple(result):
@@ -114,7 +114,7 @@ class Recorder:
         whose wording is not part of the contract)."""
         try:
             result = fn()
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             self.log.append([label, ["raised", type(e).__name__]])
             return None
         self.log.append([label, ["ok"]])

@@ -64,7 +64,9 @@ def _cases(name):
     sources = {golden.program_key(s): s for s in programs.sample_programs()}
     keys = sorted(set(sources) & set(golden.load(name)["logs"]))
     if not keys:
-        pytest.skip("the installed Hypothesis draws none of the recorded programs (see test_properties.py)")
+        pytest.skip(
+            "the installed Hypothesis draws none of the recorded programs (see test_properties.py)"
+        )
     return [(key, programs.replay(sources[key])) for key in keys[::PROGRAM_SAMPLE_STRIDE]]
 
 

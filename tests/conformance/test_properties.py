@@ -40,7 +40,16 @@ def tf_program_log(source):
 
 
 def test_render_is_valid_python():
-    src = render([("vs_str", "a", "None", [("get_var", "v", "[1]", "None"), ("ns_captured", 0, [("observe",)])])])
+    src = render(
+        [
+            (
+                "vs_str",
+                "a",
+                "None",
+                [("get_var", "v", "[1]", "None"), ("ns_captured", 0, [("observe",)])],
+            )
+        ]
+    )
     compile(src, "<program>", "exec")
 
 
@@ -50,7 +59,9 @@ def test_programs_agree():
     recorded = _GOLDEN["recorded_with"].get("hypothesis")
     if recorded == golden.package_version("hypothesis"):
         # Same Hypothesis, same seed: every program must come from the golden file.
-        assert not _misses, f"{len(_misses)} programs not in golden/programs.json: run `make golden`"
+        assert not _misses, (
+            f"{len(_misses)} programs not in golden/programs.json: run `make golden`"
+        )
 
 
 @seed(SEED)
@@ -63,9 +74,9 @@ def _programs_agree(program):
     actual = roundtrip(backend.run(replay(source)))
     if actual != expected:
         digest = hashlib.sha256(source.encode()).hexdigest()[:10]
-        msg = "minitf differs from TensorFlow on program %s:\n\n%s\n%s" % (
+        msg = "minitf differs from TensorFlow on program {}:\n\n{}\n{}".format(
             digest,
-            as_scenario(source, "scenario_hypothesis_%s" % digest),
+            as_scenario(source, f"scenario_hypothesis_{digest}"),
             diff_logs(expected, actual),
         )
         if backend.last_traceback:

@@ -17,8 +17,8 @@ Scenario names are unique across families.  Families may build scenarios from ta
 """
 
 import importlib
+from collections.abc import Callable
 from types import ModuleType
-from typing import Callable
 
 FAMILIES = (
     "get_variable",

@@ -63,7 +63,11 @@ def names_inside(label, tf, rec, scope, suffix=""):
     ``get_variable("w" + suffix, [])`` and ``Variable(name="c" + suffix)`` get here."""
     rec(
         label,
-        [scope.original_name_scope, tf.get_variable("w" + suffix, []).name, variable_name(tf, "c" + suffix)],
+        [
+            scope.original_name_scope,
+            tf.get_variable("w" + suffix, []).name,
+            variable_name(tf, "c" + suffix),
+        ],
     )
 
 

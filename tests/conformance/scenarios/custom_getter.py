@@ -83,11 +83,13 @@ def scenario_custom_getter_rename(tf, rec):
 def scenario_custom_getter_two_variables_sum(tf, rec):
     # testGetterThatCreatesTwoVariablesAndSumsThem (values instead of op names)
     def custom_getter(getter, name, *args, **kwargs):
-        g_0 = getter("%s/0" % name, *args, **kwargs)
-        g_1 = getter("%s/1" % name, *args, **kwargs)
+        g_0 = getter(f"{name}/0", *args, **kwargs)
+        g_1 = getter(f"{name}/1", *args, **kwargs)
         return g_0 + g_1
 
-    with tf.variable_scope("scope", custom_getter=custom_getter, initializer=tf.constant_initializer(1.5)):
+    with tf.variable_scope(
+        "scope", custom_getter=custom_getter, initializer=tf.constant_initializer(1.5)
+    ):
         v = tf.get_variable("v", [1, 2, 3])
     rec("shape", list(np.shape(rec.value(v))))
     rec.names("trainable", tf.trainable_variables())
@@ -97,18 +99,22 @@ def scenario_custom_getter_two_variables_sum(tf, rec):
 def scenario_custom_getter_nested_composition_order(tf, rec):
     # testNestedCustomGetters: inner getter runs first and wraps the outer
     def sum_getter(getter, name, *args, **kwargs):
-        g_0 = getter("%s/sum_0" % name, *args, **kwargs)
-        g_1 = getter("%s/sum_1" % name, *args, **kwargs)
+        g_0 = getter(f"{name}/sum_0", *args, **kwargs)
+        g_1 = getter(f"{name}/sum_1", *args, **kwargs)
         return g_0 + g_1
 
     def prod_getter(getter, name, *args, **kwargs):
-        g_0 = getter("%s/prod_0" % name, *args, **kwargs)
-        g_1 = getter("%s/prod_1" % name, *args, **kwargs)
+        g_0 = getter(f"{name}/prod_0", *args, **kwargs)
+        g_1 = getter(f"{name}/prod_1", *args, **kwargs)
         return g_0 * g_1
 
     with tf.variable_scope("prod_scope", custom_getter=prod_getter):
         with tf.variable_scope("sum_scope", custom_getter=sum_getter):
-            with tf.variable_scope("inner_sum_scope", custom_getter=sum_getter, initializer=tf.constant_initializer(2.0)):
+            with tf.variable_scope(
+                "inner_sum_scope",
+                custom_getter=sum_getter,
+                initializer=tf.constant_initializer(2.0),
+            ):
                 v = tf.get_variable("v", [1, 2, 3])
     rec.names("trainable", tf.trainable_variables())
     rec("value", rec.value(v))

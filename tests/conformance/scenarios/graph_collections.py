@@ -130,7 +130,13 @@ def scenario_collections_graphkeys_values(tf, rec):
     K = tf.GraphKeys
     rec(
         "keys",
-        [K.GLOBAL_VARIABLES, K.TRAINABLE_VARIABLES, K.REGULARIZATION_LOSSES, K.UPDATE_OPS, K.LOCAL_VARIABLES],
+        [
+            K.GLOBAL_VARIABLES,
+            K.TRAINABLE_VARIABLES,
+            K.REGULARIZATION_LOSSES,
+            K.UPDATE_OPS,
+            K.LOCAL_VARIABLES,
+        ],
     )
 
 

@@ -5,7 +5,6 @@ state is per thread, while the store is shared by the graph.
 import threading
 
 
-
 def scenario_var_scope_two_graphs_invalid_root(tf, rec):
     # testTwoGraphs
     def f():

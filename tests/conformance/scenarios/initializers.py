@@ -9,7 +9,9 @@ import numpy as np
 def scenario_init_default_initializers_by_dtype(tf, rec):
     # testInitFromNonInitializer (defaults: zeros for int/bool)
     x = tf.get_variable("xi32", shape=(3, 4), dtype=tf.int32)
-    y = tf.get_variable("yi32", shape=(3, 4), dtype=tf.int32, initializer=tf.zeros_initializer(dtype=tf.int32))
+    y = tf.get_variable(
+        "yi32", shape=(3, 4), dtype=tf.int32, initializer=tf.zeros_initializer(dtype=tf.int32)
+    )
     b = tf.get_variable("xb", shape=(2,), dtype=tf.bool)
     rec("int", rec.value(x).tolist() == rec.value(y).tolist())
     rec("int value", rec.value(x))
@@ -47,7 +49,9 @@ def scenario_init_list_initializer_infers_dtype_and_shape(tf, rec):
 def scenario_init_constant_with_shape_errors(tf, rec):
     # testInitializeFromValue: no explicit shape with a constant initializer
     rec.expect_error(lambda: tf.get_variable("u", [1], initializer=[0.1]), "list + shape")
-    rec.expect_error(lambda: tf.get_variable("u2", [3], initializer=np.zeros([3], np.float32)), "ndarray + shape")
+    rec.expect_error(
+        lambda: tf.get_variable("u2", [3], initializer=np.zeros([3], np.float32)), "ndarray + shape"
+    )
 
 
 def scenario_init_constant_through_scope(tf, rec):
@@ -59,7 +63,10 @@ def scenario_init_constant_through_scope(tf, rec):
 
 
 def scenario_init_value_and_dtype_mismatch(tf, rec):
-    rec.error_type(lambda: tf.get_variable("s", initializer=np.int32(1), dtype=tf.float64), "int32 init, float64 dtype")
+    rec.error_type(
+        lambda: tf.get_variable("s", initializer=np.int32(1), dtype=tf.float64),
+        "int32 init, float64 dtype",
+    )
 
 
 def scenario_init_callable_no_args(tf, rec):
@@ -115,7 +122,9 @@ def scenario_init_random_initializers_shapes_only(tf, rec):
 
 
 def scenario_init_truncated_normal_within_two_stddev(tf, rec):
-    v = tf.get_variable("t", [50, 50], initializer=tf.truncated_normal_initializer(mean=1.0, stddev=0.5))
+    v = tf.get_variable(
+        "t", [50, 50], initializer=tf.truncated_normal_initializer(mean=1.0, stddev=0.5)
+    )
     val = rec.value(v)
     rec("within", bool(np.all(np.abs(val - 1.0) <= 1.0 + 1e-6)))
 
@@ -154,7 +163,10 @@ def scenario_init_constant_initializer_fewer_values_fills(tf, rec):
 
 
 def scenario_init_constant_initializer_too_many_values_errors(tf, rec):
-    rec.error_type(lambda: tf.get_variable("v", [2], initializer=tf.constant_initializer([1.0, 2.0, 3.0])), "too many")
+    rec.error_type(
+        lambda: tf.get_variable("v", [2], initializer=tf.constant_initializer([1.0, 2.0, 3.0])),
+        "too many",
+    )
 
 
 def scenario_init_ones_zeros_int_bool(tf, rec):
@@ -169,12 +181,16 @@ def scenario_init_ones_zeros_int_bool(tf, rec):
 def scenario_init_initializer_dtype_argument(tf, rec):
     v = tf.get_variable("v", [2], initializer=tf.zeros_initializer(dtype=tf.int32), dtype=tf.int32)
     rec.var("v", v)
-    w = tf.get_variable("w", [2], initializer=tf.constant_initializer(2, dtype=tf.float64), dtype=tf.float64)
+    w = tf.get_variable(
+        "w", [2], initializer=tf.constant_initializer(2, dtype=tf.float64), dtype=tf.float64
+    )
     rec.var("w", w)
 
 
 def scenario_init_random_normal_statistics(tf, rec):
-    v = tf.get_variable("v", [100, 100], initializer=tf.random_normal_initializer(mean=3.0, stddev=2.0))
+    v = tf.get_variable(
+        "v", [100, 100], initializer=tf.random_normal_initializer(mean=3.0, stddev=2.0)
+    )
     val = rec.value(v).astype(np.float64)
     rec("mean ok", bool(abs(val.mean() - 3.0) < 0.1))
     rec("std ok", bool(abs(val.std() - 2.0) < 0.1))
@@ -194,10 +210,18 @@ def scenario_init_variance_scaling_bounds(tf, rec):
     stddev = np.sqrt(1.0 / fan_in) / 0.87962566103423978
     rec("truncated at 2 stddev", bool(np.all(np.abs(val) <= 2 * stddev + 1e-6)))
     rec("std close", bool(abs(val.std() - np.sqrt(1.0 / fan_in)) < 0.02))
-    u = tf.get_variable("u", [fan_in, 30], initializer=tf.variance_scaling_initializer(scale=2.0, mode="fan_avg", distribution="uniform"))
+    u = tf.get_variable(
+        "u",
+        [fan_in, 30],
+        initializer=tf.variance_scaling_initializer(
+            scale=2.0, mode="fan_avg", distribution="uniform"
+        ),
+    )
     lim = np.sqrt(3.0 * 2.0 / ((fan_in + 30) / 2.0))
     uval = rec.value(u)
-    rec("uniform limit", bool(np.all(np.abs(uval) <= lim + 1e-6) and np.abs(uval).max() > 0.8 * lim))
+    rec(
+        "uniform limit", bool(np.all(np.abs(uval) <= lim + 1e-6) and np.abs(uval).max() > 0.8 * lim)
+    )
 
 
 def scenario_init_glorot_normal_bounds(tf, rec):

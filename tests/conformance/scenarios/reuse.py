@@ -31,7 +31,8 @@ def scenario_reuse_captured_object(tf, rec):
             pass
         rec(
             f"captured with reuse={captured_reuse}",
-            [reuse_inside(tf, rec, captured)] + [reuse_inside(tf, rec, captured, reuse=r) for r in (True, False)],
+            [reuse_inside(tf, rec, captured)]
+            + [reuse_inside(tf, rec, captured, reuse=r) for r in (True, False)],
         )
 
 

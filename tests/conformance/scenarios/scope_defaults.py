@@ -78,9 +78,11 @@ def scenario_dtype_inheritance_and_override(tf, rec):
 
 
 def scenario_dtype_all_supported(tf, rec):
-    for i, dt in enumerate([tf.float32, tf.float64, tf.float16, tf.bfloat16, tf.int32, tf.int64, tf.bool]):
-        v = tf.get_variable("v%d" % i, [2], dtype=dt, initializer=tf.zeros_initializer())
-        rec("dtype%d" % i, rec.dtype(v))
+    for i, dt in enumerate(
+        [tf.float32, tf.float64, tf.float16, tf.bfloat16, tf.int32, tf.int64, tf.bool]
+    ):
+        v = tf.get_variable(f"v{i}", [2], dtype=dt, initializer=tf.zeros_initializer())
+        rec(f"dtype{i}", rec.dtype(v))
 
 
 def scenario_dtype_ref_dtype_passthrough(tf, rec):
@@ -130,7 +132,9 @@ def scenario_regularizer_scope(tf, rec):
 def scenario_regularizer_get_variable_argument(tf, rec):
     with tf.variable_scope("s", regularizer=lambda v: v * 2.0):
         a = tf.get_variable("a", [], initializer=tf.constant_initializer(1.0))
-        b = tf.get_variable("b", [], initializer=tf.constant_initializer(1.0), regularizer=lambda v: v * 10.0)
+        b = tf.get_variable(
+            "b", [], initializer=tf.constant_initializer(1.0), regularizer=lambda v: v * 10.0
+        )
     c = tf.get_variable("c", [], initializer=tf.constant_initializer(1.0))
     losses = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
     rec("n", len(losses))

@@ -149,7 +149,14 @@ def scenario_template_immediate_scope_creation(tf, rec):
         inner_defer_var = tmpl_defer()
     outer_imm_var = tmpl_immed()
     outer_defer_var = tmpl_defer()
-    rec("same", [inner_imm_var is inner_defer_var, outer_imm_var is inner_imm_var, outer_defer_var is inner_defer_var])
+    rec(
+        "same",
+        [
+            inner_imm_var is inner_defer_var,
+            outer_imm_var is inner_imm_var,
+            outer_defer_var is inner_defer_var,
+        ],
+    )
     rec("names", [inner_imm_var.name, inner_defer_var.name])
 
 
@@ -190,10 +197,10 @@ def scenario_template_fails_gracefully(tf, rec):
             return w
 
         t = tf.make_template("f1", module_function_with_one_arg, create_scope_now_=create_scope_now)
-        rec.error_type(lambda: t(1.0, is_training=True), "bad kwarg %s" % create_scope_now)
+        rec.error_type(lambda: t(1.0, is_training=True), f"bad kwarg {create_scope_now}")  # noqa: B023 (called at once)
         w = t(1.0)
-        rec("w %s" % create_scope_now, w.name)
-        rec("w again %s" % create_scope_now, t(1.0) is w)
+        rec(f"w {create_scope_now}", w.name)
+        rec(f"w again {create_scope_now}", t(1.0) is w)
 
 
 def scenario_template_name_scopes_for_variable_scopes(tf, rec):
@@ -207,7 +214,9 @@ def scenario_template_name_scopes_for_variable_scopes(tf, rec):
         return w
 
     def make_linear_module(output_size, name):
-        return tf.make_template(name, linear_module, output_size=output_size, create_scope_now_=True)
+        return tf.make_template(
+            name, linear_module, output_size=output_size, create_scope_now_=True
+        )
 
     linear1 = make_linear_module(output_size=2, name="foo")
     w1 = linear1(None)
@@ -349,7 +358,9 @@ def scenario_template_raises_after_creating_variable(tf, rec):
 
 def scenario_template_unique_name_with_create_scope_now(tf, rec):
     with tf.variable_scope("outer"):
-        t = tf.make_template("ignored", lambda: dummy(tf), create_scope_now_=True, unique_name_="exact")
+        t = tf.make_template(
+            "ignored", lambda: dummy(tf), create_scope_now_=True, unique_name_="exact"
+        )
     rec("scope", t.variable_scope.name)
     rec("v", t().name)
     rec("name", t.name)

@@ -77,10 +77,14 @@ def scenario_reuse_in_rnn_tutorial(tf, rec):
     # tutorial 000: train/test RNN sharing via scope.reuse_variables()
     def rnn(cfg):
         with tf.variable_scope("in_hidden"):
-            w_in = tf.get_variable("weights", [cfg[0], cfg[1]], initializer=tf.random_normal_initializer(0.0, 1.0))
+            w_in = tf.get_variable(
+                "weights", [cfg[0], cfg[1]], initializer=tf.random_normal_initializer(0.0, 1.0)
+            )
             b_in = tf.get_variable("biases", [cfg[1]], initializer=tf.constant_initializer(0.1))
         with tf.variable_scope("out_hidden"):
-            w_out = tf.get_variable("weights", [cfg[1], 2], initializer=tf.random_normal_initializer(0.0, 1.0))
+            w_out = tf.get_variable(
+                "weights", [cfg[1], 2], initializer=tf.random_normal_initializer(0.0, 1.0)
+            )
         return [w_in, b_in, w_out]
 
     with tf.variable_scope("rnn") as scope:
@@ -88,7 +92,7 @@ def scenario_reuse_in_rnn_tutorial(tf, rec):
         scope.reuse_variables()
         test = rnn((10, 11))
     rec("train", [v.name for v in train])
-    rec("shared", [a is b for a, b in zip(train, test)])
+    rec("shared", [a is b for a, b in zip(train, test, strict=False)])
     rec("b value", rec.value(test[1]))
 
 
@@ -110,13 +114,17 @@ def scenario_tutorial_scoping_function(tf, rec):
 def scenario_tutorial_layers_example(tf, rec):
     # tutorial (last): layer1 reuse, get_variable under name_scope, op name scope
     with tf.variable_scope("layer1"):
-        w1 = tf.get_variable("weights", shape=[784, 256], initializer=tf.random_normal_initializer())
+        w1 = tf.get_variable(
+            "weights", shape=[784, 256], initializer=tf.random_normal_initializer()
+        )
         b1 = tf.get_variable("biases", shape=[256], initializer=tf.constant_initializer(0.0))
     with tf.variable_scope("layer1", reuse=True):
         w1_reuse = tf.get_variable("weights")
     rec("reuse is", w1_reuse is w1)
     with tf.name_scope("layer2"):
-        w2 = tf.get_variable("weights", shape=[256, 128], initializer=tf.random_normal_initializer())
+        w2 = tf.get_variable(
+            "weights", shape=[256, 128], initializer=tf.random_normal_initializer()
+        )
     rec("w2", w2.name)
     with tf.name_scope("layer2"):
         rec("second layer2 name scope", ns(tf))
@@ -170,4 +178,6 @@ def scenario_tutorial_op_scope_mysum_name_scope(tf, rec):
             return scope, v.name, v2.name
 
     rec("mysum", list(mysum(tf.Variable(1), tf.Variable(2))))
-    rec.expect_error(lambda: list(mysum(tf.Variable(1), tf.Variable(2), name="named")), "mysum again")
+    rec.expect_error(
+        lambda: list(mysum(tf.Variable(1), tf.Variable(2), name="named")), "mysum again"
+    )

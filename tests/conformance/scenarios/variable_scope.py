@@ -4,7 +4,15 @@ captured object, the name scope each entry opens, invalid names and types.
 Most cases follow TensorFlow's ``variable_scope_test.py`` (test names in comments).
 """
 
-from .common import enter_manually, entering, ns, opened_name_scope, w_and_name_scope, w_and_name_scope_in
+from .common import (
+    enter_manually,
+    entering,
+    ns,
+    opened_name_scope,
+    variable_name,
+    w_and_name_scope,
+    w_and_name_scope_in,
+)
 
 
 def scenario_var_scope_names_and_name_scopes(tf, rec):
@@ -63,8 +71,8 @@ def scenario_var_scope_original_name_scope(tf, rec):
 def scenario_var_scope_string_reentry_gets_new_name_scope(tf, rec):
     for i in range(3):
         with tf.variable_scope("foo") as s:
-            rec("iter%d" % i, [s.name, s.original_name_scope, ns(tf)])
-            rec("var%d" % i, tf.Variable(0.0, name="x").name)
+            rec(f"iter{i}", [s.name, s.original_name_scope, ns(tf)])
+            rec(f"var{i}", variable_name(tf, "x"))
 
 
 def scenario_var_scope_default_name_uniquification(tf, rec):
