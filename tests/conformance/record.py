@@ -5,7 +5,7 @@
     python tests/conformance/record.py programs         # just the property tier's programs
 
 Runs each scenario (and each program of the property tier) under
-``tensorflow.compat.v1`` in graph mode and writes ``golden/<name>.json``; about 15 s.
+``tensorflow.compat.v1`` in graph mode and writes ``golden/<name>.json``; about 20 s.
 Review the diff before committing: a log that changed means TF's behaviour (or the
 scenario) changed.
 """

@@ -12,8 +12,10 @@ sees through ``rec`` (see ``recorder.py``):
 * values only from constant initializers: random initializers are checked by shape,
   bounds and statistics, since the two backends draw different numbers by design.
 
-Scenario names are unique across families.  Families may build scenarios from tables
-(a factory returning the function); those are module-level ``scenario_*`` names too.
+Scenario names are unique across families.  Code that several scenarios repeat lives in
+``common.py`` (or in a module-private helper), so that each scenario reads as a short spec.
+The sources of a family (with ``common.py``, ``recorder.py`` and ``backends.py``) are
+hashed into its golden file's ``sources_digest``: editing them means re-recording.
 """
 
 import importlib
