@@ -6,10 +6,8 @@ from .common import entering, ns, opened_name_scope
 
 
 def scenario_name_scope_case_insensitive_uniquification(tf, rec):
-    with tf.name_scope("Foo") as a:
-        pass
-    with tf.name_scope("foo") as b:
-        pass
+    a = opened_name_scope(tf, "Foo")
+    b = opened_name_scope(tf, "foo")
     with tf.variable_scope("FOO") as s:
         c = tf.Variable(0.0, name="x").name
     rec("scopes", [a, b, s.original_name_scope, c, s.name])
@@ -43,8 +41,7 @@ def scenario_name_scope_uniquification(tf, rec):
 
 
 def scenario_name_scope_reenter_absolute_string(tf, rec):
-    with tf.name_scope("a") as a:
-        pass
+    a = opened_name_scope(tf, "a")
     with tf.name_scope("other"):
         with tf.name_scope(a) as again:
             rec("again", again)
@@ -183,13 +180,10 @@ def scenario_name_shared_between_variable_and_name_scope(tf, rec):
 
 
 def scenario_name_scope_with_inner_slash(tf, rec):
-    with tf.name_scope("a/b") as n1:
-        pass
-    with tf.name_scope("a/b") as n2:
-        pass
+    n1 = opened_name_scope(tf, "a/b")
+    n2 = opened_name_scope(tf, "a/b")
     with tf.name_scope("a") as n3:
-        with tf.name_scope("b") as n4:
-            pass
+        n4 = opened_name_scope(tf, "b")
     rec("scopes", [n1, n2, n3, n4])
 
 

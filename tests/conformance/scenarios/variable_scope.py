@@ -15,6 +15,14 @@ from .common import (
 )
 
 
+def _names_in_new_scope(tf, rec, name):
+    """Enter ``variable_scope(name)``; log its name, original name scope and the current
+    name scope, then the name ``get_variable("v", [])`` gets there."""
+    with tf.variable_scope(name) as s:
+        rec("s", [s.name, s.original_name_scope, ns(tf)])
+        rec("v", tf.get_variable("v", []).name)
+
+
 def scenario_var_scope_names_and_name_scopes(tf, rec):
     # testVarScope
     with tf.variable_scope("tower4") as tower:
@@ -297,9 +305,7 @@ def scenario_var_scope_reenter_inside_itself(tf, rec):
 
 
 def scenario_var_scope_slash_in_name(tf, rec):
-    with tf.variable_scope("a/b") as s:
-        rec("s", [s.name, s.original_name_scope, ns(tf)])
-        rec("v", tf.get_variable("v", []).name)
+    _names_in_new_scope(tf, rec, "a/b")
     with tf.variable_scope("a"):
         with tf.variable_scope("b", reuse=True):
             rec("v reuse", tf.get_variable("v", []).name)
@@ -326,12 +332,7 @@ def scenario_var_scope_nesting_error(tf, rec):
 
 
 def scenario_var_scope_empty_string_name(tf, rec):
-    def f():
-        with tf.variable_scope("") as s:
-            rec("s", [s.name, s.original_name_scope, ns(tf)])
-            rec("v", tf.get_variable("v", []).name)
-
-    rec.expect_error(f, "empty scope name")
+    rec.expect_error(lambda: _names_in_new_scope(tf, rec, ""), "empty scope name")
 
 
 def scenario_var_scope_invalid_names(tf, rec):
@@ -393,12 +394,7 @@ def scenario_variable_scope_reentry_after_name_scope_taken(tf, rec):
 
 
 def scenario_var_scope_name_trailing_slash(tf, rec):
-    def f():
-        with tf.variable_scope("foo/") as s:
-            rec("s", [s.name, s.original_name_scope, ns(tf)])
-            rec("v", tf.get_variable("v", []).name)
-
-    rec.expect_error(f, "trailing slash scope")
+    rec.expect_error(lambda: _names_in_new_scope(tf, rec, "foo/"), "trailing slash scope")
 
 
 def scenario_exception_inside_scopes_restores_state(tf, rec):
