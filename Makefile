@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 JOBS   ?= 2
 
-.PHONY: demo test test-dist bench install-test install-examples install-bench clean
+.PHONY: demo test test-dist golden bench install-test install-examples install-bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ test: install-test
 ## (also part of make test; this target runs just those)
 test-dist: install-test
 	$(PY) -m pytest -q -n $(JOBS) --dist loadfile tests/test_sharding.py tests/test_multiprocess.py
+
+## make golden: re-record TensorFlow's logs for the conformance suite (tests/conformance/golden/)
+golden: install-test
+	$(PY) tests/conformance/record.py
 
 ## make bench: benchmarks against hand-written JAX, Haiku, Flax and TF1 -> benchmarks/RESULTS.md
 bench: install-bench

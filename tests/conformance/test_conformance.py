@@ -1,86 +1,45 @@
-"""Differential conformance: every scenario in scenarios.py must produce the
-same log under real TensorFlow (compat.v1, graph mode) and under minitf.
-
-* ``test_tf_sanity[...]``: the scenario runs under TF, without an uncaught
-  exception, and logs something (needs no minitf).
-* ``test_conformance[...]``: TF log (cached in .tf_cache/) == minitf log;
-  skipped via ``pytest.importorskip("minitf")`` while minitf is missing, or
-  with ``--tf-only``.
-"""
-
-import inspect
+"""Differential conformance: every scenario's minitf log must equal TensorFlow's, as
+recorded in ``golden/<family>.json`` (no TensorFlow needed here; ``test_golden.py``
+checks that the golden files are current and still what TF says)."""
 
 import pytest
 
+import golden
 import scenarios
-import tf_cache
-from backends import diff_logs
+from backends import MinitfBackend, diff_logs
+from recorder import roundtrip
 
-SCENARIOS = sorted(n for n in dir(scenarios) if n.startswith("scenario_"))
+SCENARIOS = scenarios.all_scenarios()
 
-
-def _helpers_source():
-    parts = []
-    for name in sorted(dir(scenarios)):
-        obj = getattr(scenarios, name)
-        if name.startswith("_") and not name.startswith("__") and inspect.isfunction(obj):
-            parts.append(inspect.getsource(obj))
-    return "\n".join(parts)
-
-
-_HELPERS = _helpers_source()
-
-
-def scenario_key(name):
-    return tf_cache.make_key(name, inspect.getsource(getattr(scenarios, name)), _HELPERS)
-
-
-@pytest.fixture(autouse=True, scope="session")
-def _configure_cache(request):
-    tf_cache.set_enabled(not request.config.getoption("--no-tf-cache"))
-
-
-def tf_log(name):
-    fn = getattr(scenarios, name)
-    return tf_cache.cached_tf_log("scenarios", scenario_key(name), lambda backend: backend.run(fn))
-
-
-_minitf_backend = None
-
-
-def minitf_backend():
-    global _minitf_backend
-    if _minitf_backend is None:
-        from backends import MinitfBackend
-
-        _minitf_backend = MinitfBackend()
-    return _minitf_backend
+# The figure README.md quotes; change both together.
+EXPECTED_SCENARIOS = 249
 
 
 def test_scenario_count():
-    assert len(SCENARIOS) >= 120, len(SCENARIOS)
+    assert len(SCENARIOS) == EXPECTED_SCENARIOS
 
 
-@pytest.mark.parametrize("name", SCENARIOS)
-def test_tf_sanity(name):
-    log = tf_log(name)
-    assert log, "scenario %s logged nothing under TF" % name
-    uncaught = [e for e in log if e[0] == "<uncaught>"]
-    assert not uncaught, "scenario %s raised under TF: %r" % (name, uncaught)
-    # Non-trivial: at least one observation that is not a bare "ok".
-    assert any(e[1] != ["ok"] for e in log), log
+_golden_logs: dict[str, dict] = {}
 
 
-@pytest.mark.parametrize("name", SCENARIOS)
-def test_conformance(name, request):
-    if request.config.getoption("--tf-only"):
-        pytest.skip("--tf-only")
-    expected = tf_log(name)
-    pytest.importorskip("minitf")
-    backend = minitf_backend()
-    actual = tf_cache.roundtrip(backend.run(getattr(scenarios, name)))
+def golden_log(family, name):
+    if family not in _golden_logs:
+        data = golden.load(family)
+        _golden_logs[family] = {} if data is None else data["logs"]
+    log = _golden_logs[family].get(name)
+    if log is None:
+        pytest.fail(f"no golden log for {family}.{name}: run `make golden`", pytrace=False)
+    return log
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_conformance(name):
+    family, fn = SCENARIOS[name]
+    expected = golden_log(family, name)
+    backend = MinitfBackend()
+    actual = roundtrip(backend.run(fn))
     if actual != expected:
-        msg = "minitf differs from TensorFlow in %s:\n%s" % (name, diff_logs(expected, actual))
+        msg = f"minitf differs from TensorFlow in {family}.{name}:\n{diff_logs(expected, actual)}"
         if backend.last_traceback:
             msg += "\n\nminitf traceback:\n" + backend.last_traceback
         pytest.fail(msg, pytrace=False)

@@ -1,13 +1,18 @@
-"""On-disk cache of TensorFlow logs (tests/conformance/.tf_cache/, gitignored).
+"""On-disk cache of live TensorFlow logs (``tests/conformance/.tf_cache/``, gitignored).
 
-Logs are keyed by a hash of the code that produced them (scenario source,
-helpers, backends.py, TF version), so a stale entry is never used; when an
-entry is missing TensorFlow is run for real."""
+Only the property tier uses it, for programs that ``golden/programs.json`` does not hold
+(a Hypothesis version that draws other programs).  Logs are keyed by a hash of the
+program source, the recorder, the backends and the TF version, so a stale entry is never
+used; when an entry is missing TensorFlow is run for real."""
 
 import hashlib
 import json
 import os
 import tempfile
+
+import golden
+from backends import TFBackend
+from recorder import roundtrip
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CACHE_DIR = os.path.join(HERE, ".tf_cache")
@@ -21,27 +26,14 @@ def set_enabled(flag):
     _enabled = flag
 
 
-def tf_version():
-    try:
-        from importlib.metadata import PackageNotFoundError, version
-    except ImportError:  # pragma: no cover
-        return "?"
-    for dist in ("tensorflow-cpu", "tensorflow"):
-        try:
-            return version(dist)
-        except PackageNotFoundError:
-            continue
-    return "?"
-
-
-def _backends_source():
-    with open(os.path.join(HERE, "backends.py"), encoding="utf-8") as f:
+def _source(filename):
+    with open(os.path.join(HERE, filename), encoding="utf-8") as f:
         return f.read()
 
 
 def make_key(*parts):
     h = hashlib.sha256()
-    for p in (tf_version(), _backends_source()) + parts:
+    for p in (golden.tf_version() or "?", _source("recorder.py"), _source("backends.py"), *parts):
         h.update(p.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()
@@ -50,8 +42,6 @@ def make_key(*parts):
 def tf_backend():
     global _tf_backend
     if _tf_backend is None:
-        from backends import TFBackend
-
         _tf_backend = TFBackend()
     return _tf_backend
 
@@ -62,10 +52,6 @@ def _atomic_write(path, data):
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         json.dump(data, f, indent=1, sort_keys=True)
     os.replace(tmp, path)
-
-
-def roundtrip(log):
-    return json.loads(json.dumps(log))
 
 
 def cached_tf_log(bucket, key, run):
