@@ -1,6 +1,7 @@
 """TF1 dtype names as NumPy/JAX dtypes (`tf.float32` is `jnp.dtype('float32')`)."""
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import jax.numpy as jnp
@@ -18,7 +19,7 @@ uint8 = jnp.dtype("uint8")
 uint16 = jnp.dtype("uint16")
 uint32 = jnp.dtype("uint32")
 uint64 = jnp.dtype("uint64")
-bool = jnp.dtype("bool")  # noqa: A001 - TF's spelling
+bool = jnp.dtype("bool")  # TF's spelling (shadows the builtin here)
 complex64 = jnp.dtype("complex64")
 complex128 = jnp.dtype("complex128")
 
@@ -31,9 +32,10 @@ def as_dtype(value: Any) -> np.dtype:
     if isinstance(name, str) and hasattr(value, "as_numpy_dtype"):  # a real TF dtype
         value = name.replace("_ref", "")
     try:
-        return jnp.dtype(value)
+        dtype: np.dtype = jnp.dtype(value)
     except TypeError:
         raise TypeError(f"Cannot convert {value!r} to a dtype.") from None
+    return dtype
 
 
 def infer_dtype(value: Any, dtype: Any = None) -> np.dtype:
@@ -69,10 +71,10 @@ def name_of(dtype: Any) -> str:
     return as_dtype(dtype).name
 
 
-def is_floating(dtype: Any) -> bool:
+def is_floating(dtype: Any) -> builtins.bool:
     return jnp.issubdtype(as_dtype(dtype), jnp.floating)
 
 
-def is_integer_or_bool(dtype: Any) -> bool:
+def is_integer_or_bool(dtype: Any) -> builtins.bool:
     d = as_dtype(dtype)
     return jnp.issubdtype(d, jnp.integer) or d == np.dtype("bool")
