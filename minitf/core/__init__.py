@@ -9,29 +9,49 @@ public names from here.
 from minitf.core import dtypes, initializers
 from minitf.core.arraylike import ArrayLike, LazyTensor, as_array, unwrap
 from minitf.core.assign import assign, assign_add, assign_sub
-from minitf.core.frame import (Graph, GraphKeys, add_to_collection, add_to_collections,
-                               control_dependencies, get_collection, get_collection_ref,
-                               get_default_graph, get_name_scope, global_variables, is_tracing,
-                               local_variables, next_rng_key, record_accesses, reset_default_graph,
-                               trainable_variables)
+from minitf.core.frame import (
+    Graph,
+    GraphKeys,
+    add_to_collection,
+    add_to_collections,
+    control_dependencies,
+    get_collection,
+    get_collection_ref,
+    get_default_graph,
+    get_name_scope,
+    global_variables,
+    is_tracing,
+    local_variables,
+    next_rng_key,
+    record_accesses,
+    reset_default_graph,
+    trainable_variables,
+)
 from minitf.core.lift import cond, remat, scan, vmap, while_loop
 from minitf.core.params import merge_params, params_in_scope, scope_matches, split_params
 from minitf.core.partition import PartitionedVariable, fixed_size_partitioner
-from minitf.core.scopes import (AUTO_REUSE, VariableScope, get_variable, get_variable_scope,
-                                name_scope, variable_scope)
+from minitf.core.scopes import (
+    AUTO_REUSE,
+    VariableScope,
+    get_variable,
+    get_variable_scope,
+    name_scope,
+    variable_scope,
+)
 from minitf.core.shapes import TensorShape
 from minitf.core.template import Template, make_template
 from minitf.core.transform import Transformed, VariableInfo, transform
 from minitf.core.variables import IGNORED_ON_JAX, Variable
 
 __all__ = [
-    "AUTO_REUSE", "ArrayLike", "Graph", "GraphKeys", "LazyTensor", "PartitionedVariable",
-    "Template", "TensorShape", "Transformed", "Variable", "VariableInfo", "VariableScope",
-    "add_to_collection", "add_to_collections", "as_array", "assign", "assign_add", "assign_sub",
-    "IGNORED_ON_JAX", "cond", "control_dependencies", "dtypes", "fixed_size_partitioner", "get_collection", "get_collection_ref",
-    "get_default_graph", "get_name_scope", "get_variable", "get_variable_scope",
-    "global_variables", "initializers", "is_tracing", "local_variables", "make_template",
-    "merge_params", "name_scope", "next_rng_key", "params_in_scope", "record_accesses", "remat",
-    "reset_default_graph", "scan", "scope_matches", "split_params", "trainable_variables",
-    "transform", "unwrap", "variable_scope", "vmap", "while_loop",
+    "AUTO_REUSE", "IGNORED_ON_JAX", "ArrayLike", "Graph", "GraphKeys", "LazyTensor",
+    "PartitionedVariable", "Template", "TensorShape", "Transformed", "Variable", "VariableInfo",
+    "VariableScope", "add_to_collection", "add_to_collections", "as_array", "assign",
+    "assign_add", "assign_sub", "cond", "control_dependencies", "dtypes",
+    "fixed_size_partitioner", "get_collection", "get_collection_ref", "get_default_graph",
+    "get_name_scope", "get_variable", "get_variable_scope", "global_variables", "initializers",
+    "is_tracing", "local_variables", "make_template", "merge_params", "name_scope",
+    "next_rng_key", "params_in_scope", "record_accesses", "remat", "reset_default_graph",
+    "scan", "scope_matches", "split_params", "trainable_variables", "transform", "unwrap",
+    "variable_scope", "vmap", "while_loop",
 ]

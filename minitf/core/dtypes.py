@@ -1,6 +1,7 @@
 """TF1 dtype names as NumPy/JAX dtypes (`tf.float32` is `jnp.dtype('float32')`)."""
 from __future__ import annotations
 
+import builtins
 import warnings
 from typing import Any
 
@@ -20,7 +21,7 @@ uint8 = jnp.dtype("uint8")
 uint16 = jnp.dtype("uint16")
 uint32 = jnp.dtype("uint32")
 uint64 = jnp.dtype("uint64")
-bool = jnp.dtype("bool")  # noqa: A001 - TF's spelling
+bool = jnp.dtype("bool")  # TF's spelling (shadows the builtin here)
 complex64 = jnp.dtype("complex64")
 complex128 = jnp.dtype("complex128")
 
@@ -28,7 +29,14 @@ complex128 = jnp.dtype("complex128")
 def storage_dtype(dtype: Any) -> np.dtype:
     """The dtype JAX actually stores for TF dtype `dtype`: itself, or its 32-bit
     counterpart when jax_enable_x64 is off (the variable's metadata keeps TF's)."""
-    return np.dtype(jax.dtypes.canonicalize_dtype(as_dtype(dtype)))
+    key = (dtype, jax.config.jax_enable_x64)  # type: ignore[attr-defined]
+    stored = _STORAGE.get(key)
+    if stored is None:
+        stored = _STORAGE[key] = np.dtype(jax.dtypes.canonicalize_dtype(as_dtype(dtype)))
+    return stored
+
+
+_STORAGE: dict[tuple[Any, Any], np.dtype] = {}  # (dtype, x64) -> stored dtype: on hot paths
 
 
 def as_dtype(value: Any) -> np.dtype:
@@ -39,9 +47,10 @@ def as_dtype(value: Any) -> np.dtype:
     if isinstance(name, str) and hasattr(value, "as_numpy_dtype"):  # a real TF dtype
         value = name.replace("_ref", "")
     try:
-        return jnp.dtype(value)
+        dtype: np.dtype = jnp.dtype(value)
     except TypeError:
         raise TypeError(f"Cannot convert {value!r} to a dtype.") from None
+    return dtype
 
 
 def infer_dtype(value: Any, dtype: Any = None) -> np.dtype:
@@ -77,11 +86,11 @@ def name_of(dtype: Any) -> str:
     return as_dtype(dtype).name
 
 
-def is_floating(dtype: Any) -> bool:
+def is_floating(dtype: Any) -> builtins.bool:
     return jnp.issubdtype(as_dtype(dtype), jnp.floating)
 
 
-def is_integer_or_bool(dtype: Any) -> bool:
+def is_integer_or_bool(dtype: Any) -> builtins.bool:
     d = as_dtype(dtype)
     return jnp.issubdtype(d, jnp.integer) or d == np.dtype("bool")
 
@@ -93,7 +102,9 @@ def warn_if_64bit_unavailable(dtype: np.dtype) -> None:
     """Without jax_enable_x64, 64-bit variables keep TF's dtype in their metadata but hold
     32-bit values: say so once, naming the fix."""
     global _warned_64bit
-    if _warned_64bit or np.dtype(dtype).itemsize != 8 or jax.config.jax_enable_x64:
+    # (JAX's Config sets its option attributes dynamically: they are not in its types.)
+    x64 = jax.config.jax_enable_x64  # type: ignore[attr-defined]
+    if _warned_64bit or np.dtype(dtype).itemsize != 8 or x64:
         return
     if np.dtype(dtype).kind not in "fiu":
         return

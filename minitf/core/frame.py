@@ -18,7 +18,8 @@ import contextlib
 import re
 import threading
 import weakref
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import jax
 
@@ -27,10 +28,17 @@ from minitf.core.callsite import user_site
 from minitf.core.jax_private import current_trace, is_tracing, reset_name_stack
 from minitf.core.sources import EagerSource, ValueSource
 
-__all__ = ["Graph", "GraphKeys", "get_default_graph", "reset_default_graph", "get_collection",
-           "get_collection_ref", "add_to_collection", "add_to_collections", "global_variables",
-           "trainable_variables", "local_variables", "get_name_scope", "record_accesses",
-           "is_tracing", "current_trace", "control_dependencies", "next_rng_key"]
+if TYPE_CHECKING:  # these modules come after frame in the import order
+    from minitf.core.partition import PartitionedVariable
+    from minitf.core.scopes import VariableScope
+    from minitf.core.variables import Variable
+
+__all__ = [
+    "Graph", "GraphKeys", "add_to_collection", "add_to_collections", "control_dependencies",
+    "current_trace", "get_collection", "get_collection_ref", "get_default_graph",
+    "get_name_scope", "global_variables", "is_tracing", "local_variables", "next_rng_key",
+    "record_accesses", "reset_default_graph", "trainable_variables",
+]
 
 
 class GraphKeys:
@@ -58,7 +66,7 @@ class _ThreadState(threading.local):
 
     def __init__(self) -> None:
         self.name_stack = ""
-        self.current_scope: Any = None
+        self.current_scope: VariableScope | None = None
         self.scope_counts = _naming.ScopeCounts()
 
 
@@ -80,19 +88,19 @@ class Graph:
         self._collections: dict[str, list[Any]] = {}
         # get_variable's store: full name -> variable (TF's _VariableStore._vars),
         # and full name -> PartitionedVariable (TF's _partitioned_vars).
-        self._store: dict[str, Any] = {}
-        self.partitioned: dict[str, Any] = {}
+        self._store: dict[str, Variable] = {}
+        self.partitioned: dict[str, PartitionedVariable] = {}
         # Every variable of this graph by its op name (checkpoint / params key).
-        self.variables_by_name: dict[str, Any] = {}
+        self.variables_by_name: dict[str, Variable] = {}
         self.source: ValueSource = source if source is not None else EagerSource()
         self.seed = seed
         # Guards names, collections and the store's create-or-reuse decision.
         self.lock = threading.RLock()
         # Values assigned to variables during this trace, by op name; reads see
         # them only inside control_dependencies on the assignment (TF1's rule).
-        self.updates: dict[str, Any] = {}
+        self.updates: dict[str, jax.Array] = {}
         self._assigned: dict[int, str] = {}
-        self._visible_updates: dict[str, Any] = {}
+        self._visible_updates: dict[str, jax.Array] = {}
         # The JAX trace this graph may create variables in (others would leak tracers).
         self.trace = current_trace()
         # The one rng: a stack of streams; the bottom one draws from the source's key.
@@ -117,7 +125,7 @@ class Graph:
     def get_name_scope(self) -> str:
         return self._thread.name_stack
 
-    def name_scope(self, name: str | None) -> "_NameScope":
+    def name_scope(self, name: str | None) -> _NameScope:
         """TF's Graph.name_scope: validate, uniquify (or re-enter 'a/b/'), push."""
         return _NameScope(self, name)
 
@@ -131,12 +139,12 @@ class Graph:
 
     # -- variable scopes -------------------------------------------------------
     @property
-    def current_scope(self) -> Any:
+    def current_scope(self) -> VariableScope | None:
         """The innermost VariableScope on this thread (None before the root is made)."""
         return self._thread.current_scope
 
     @current_scope.setter
-    def current_scope(self, scope: Any) -> None:
+    def current_scope(self, scope: VariableScope | None) -> None:
         self._thread.current_scope = scope
 
     @property
@@ -258,12 +266,12 @@ class Graph:
         return state
 
     # -- assignments -------------------------------------------------------------------
-    def record_update(self, name: str, value: Any) -> None:
+    def record_update(self, name: str, value: jax.Array) -> None:
         """Collect an assignment made inside a trace (returned by apply_with_updates)."""
         self.updates[name] = value
         self._assigned[id(value)] = name
 
-    def visible_update(self, name: str) -> Any:
+    def visible_update(self, name: str) -> jax.Array | None:
         """The assigned value a read of `name` sees here, or None (reads see the
         value the variable had when the trace began, unless ordered after it)."""
         return self._visible_updates.get(name) if self._visible_updates else None
@@ -285,10 +293,10 @@ class Graph:
             self._visible_updates = previous
 
     @property
-    def store(self) -> dict[str, Any]:
+    def store(self) -> dict[str, Variable]:
         return self._store
 
-    def as_default(self) -> contextlib.AbstractContextManager["Graph"]:
+    def as_default(self) -> contextlib.AbstractContextManager[Graph]:
         return _default_graph_stack.push(self)
 
     # -- state snapshots (for lifted control flow) -------------------------------
@@ -318,7 +326,7 @@ class Graph:
 class _NameScope:
     """The context manager behind Graph.name_scope (a class: it is on every hot path)."""
 
-    __slots__ = ("_graph", "_name", "_old", "_jax")
+    __slots__ = ("_graph", "_jax", "_name", "_old")
 
     def __init__(self, graph: Graph, name: str | None) -> None:
         self._graph, self._name = graph, name
@@ -350,7 +358,7 @@ class _NameScope:
 _NO_CHANGE = contextlib.nullcontext()
 
 
-def _jax_name_stack(old: str, new: str) -> contextlib.AbstractContextManager:
+def _jax_name_stack(old: str, new: str) -> contextlib.AbstractContextManager[Any]:
     """Mirror TF's name stack into JAX's, so jaxprs and HLO carry TF scope paths.
 
     Nested scopes push only the suffix (keeping JAX's own transform entries);
@@ -464,15 +472,15 @@ def add_to_collections(names: Any, value: Any) -> None:
     get_default_graph().add_to_collections(names, value)
 
 
-def global_variables(scope: str | None = None) -> list["Variable"]:
+def global_variables(scope: str | None = None) -> list[Variable]:
     return get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
 
 
-def trainable_variables(scope: str | None = None) -> list["Variable"]:
+def trainable_variables(scope: str | None = None) -> list[Variable]:
     return get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
 
 
-def local_variables(scope: str | None = None) -> list["Variable"]:
+def local_variables(scope: str | None = None) -> list[Variable]:
     return get_collection(GraphKeys.LOCAL_VARIABLES, scope)
 
 

@@ -9,7 +9,8 @@ being created (or the graph's rng stream).
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -25,13 +26,15 @@ class Initializer:
     dtype: Any = None
 
     def sample(self, key: jax.Array, shape: Sequence[int], dtype: Any = None) -> jax.Array:
-        dtype = _dtypes.storage_dtype(dtype if dtype is not None else (self.dtype or _dtypes.float32))
+        requested = dtype if dtype is not None else (self.dtype or _dtypes.float32)
+        dtype = _dtypes.storage_dtype(requested)
         return self._sample(key, tuple(int(d) for d in shape), dtype)
 
-    def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: Any) -> jax.Array:
+    def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: np.dtype) -> jax.Array:
         raise NotImplementedError
 
-    def __call__(self, shape: Sequence[int], dtype: Any = None, partition_info: Any = None) -> jax.Array:
+    def __call__(self, shape: Sequence[int], dtype: Any = None,
+                 partition_info: Any = None) -> jax.Array:
         """TF-style call: draws the next key of the current frame's rng."""
         return self.sample(get_default_graph().next_rng_key(), shape, dtype)
 
@@ -39,11 +42,11 @@ class Initializer:
         """Raise TF's error now if this initializer can't fill `shape` of `dtype`
         (init samples later, in batches, where the error would be far from its cause)."""
 
-    def batch_key(self) -> tuple:
+    def batch_key(self) -> tuple[Any, ...]:
         """Initializers with equal batch keys may be sampled together under vmap."""
         return (type(self), tuple(sorted((k, repr(v)) for k, v in self.get_config().items())))
 
-    def get_config(self) -> dict:
+    def get_config(self) -> dict[str, Any]:
         return {k: v for k, v in vars(self).items() if not k.startswith("_")}
 
     def __repr__(self) -> str:
@@ -55,7 +58,7 @@ class Zeros(Initializer):
     def __init__(self, dtype: Any = None) -> None:
         self.dtype = dtype
 
-    def _sample(self, key, shape, dtype):
+    def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: np.dtype) -> jax.Array:
         return jnp.zeros(shape, dtype)
 
 
@@ -63,7 +66,7 @@ class Ones(Initializer):
     def __init__(self, dtype: Any = None) -> None:
         self.dtype = dtype
 
-    def _sample(self, key, shape, dtype):
+    def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: np.dtype) -> jax.Array:
         return jnp.ones(shape, dtype)
 
 
@@ -80,7 +83,7 @@ class Constant(Initializer):
         if self._python_value is not None:  # TF refuses Python floats for integer dtypes
             _dtypes.check_value_fits(self._python_value, _dtypes.as_dtype(dtype))
 
-    def _sample(self, key, shape, dtype):
+    def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: np.dtype) -> jax.Array:
         value = np.asarray(self.value)
         if value.size == 1:
             return jnp.full(shape, value.reshape(()), dtype)
@@ -93,7 +96,7 @@ class Constant(Initializer):
             flat = np.concatenate([flat, np.full(size - value.size, flat[-1], flat.dtype)])
         return jnp.asarray(flat.reshape(shape), dtype)
 
-    def batch_key(self) -> tuple:
+    def batch_key(self) -> tuple[Any, ...]:
         return (type(self), np.asarray(self.value).tobytes(), str(np.asarray(self.value).dtype),
                 np.shape(self.value), repr(self.dtype))
 
@@ -103,7 +106,7 @@ class RandomNormal(Initializer):
                  dtype: Any = None) -> None:
         self.mean, self.stddev, self.seed, self.dtype = mean, stddev, seed, dtype
 
-    def _sample(self, key, shape, dtype):
+    def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: np.dtype) -> jax.Array:
         return (self.mean + self.stddev * jax.random.normal(key, shape, jnp.float32)).astype(dtype)
 
 
@@ -114,7 +117,7 @@ class TruncatedNormal(Initializer):
                  dtype: Any = None) -> None:
         self.mean, self.stddev, self.seed, self.dtype = mean, stddev, seed, dtype
 
-    def _sample(self, key, shape, dtype):
+    def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: np.dtype) -> jax.Array:
         draw = jax.random.truncated_normal(key, -2.0, 2.0, shape, jnp.float32)
         return (self.mean + self.stddev * draw).astype(dtype)
 
@@ -126,7 +129,7 @@ class RandomUniform(Initializer):
                  dtype: Any = None) -> None:
         self.minval, self.maxval, self.seed, self.dtype = minval, maxval, seed, dtype
 
-    def _sample(self, key, shape, dtype):
+    def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: np.dtype) -> jax.Array:
         maxval = 1.0 if self.maxval is None else self.maxval
         if jnp.issubdtype(dtype, jnp.integer):
             return jax.random.randint(key, shape, int(self.minval), int(maxval), dtype)
@@ -161,7 +164,7 @@ class VarianceScaling(Initializer):
         self.scale, self.mode, self.distribution = scale, mode, distribution
         self.seed, self.dtype = seed, dtype
 
-    def _sample(self, key, shape, dtype):
+    def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: np.dtype) -> jax.Array:
         fan_in, fan_out = compute_fans(shape)
         denom = {"fan_in": fan_in, "fan_out": fan_out,
                  "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
@@ -195,7 +198,7 @@ class Orthogonal(Initializer):
     def __init__(self, gain: float = 1.0, seed: Any = None, dtype: Any = None) -> None:
         self.gain, self.seed, self.dtype = gain, seed, dtype
 
-    def _sample(self, key, shape, dtype):
+    def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: np.dtype) -> jax.Array:
         if len(shape) < 2:
             raise ValueError("The tensor to initialize must be at least two-dimensional")
         rows, cols = math.prod(shape[:-1]), shape[-1]

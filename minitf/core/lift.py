@@ -14,7 +14,8 @@ Random ops inside `scan` get a fresh key per step.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -56,13 +57,15 @@ def _first(tree: Any) -> Any:
     return jax.tree_util.tree_map(lambda x: x[0], tree)
 
 
-def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
-         reverse: bool = False, unroll: int = 1) -> tuple[Any, Any]:
+def scan(f: Callable[[Any, Any], tuple[Any, Any]], init: Any, xs: Any = None,
+         length: int | None = None, reverse: bool = False, unroll: int = 1) -> tuple[Any, Any]:
     """`jax.lax.scan` whose body may call get_variable / layers (weights shared over steps)."""
     graph = get_default_graph()
     # A fresh key per scan (two scans in one trace must not share step keys).
     base = graph.next_rng_key() if graph.has_rng() else None
     steps = length if xs is None else jax.tree_util.tree_leaves(xs)[0].shape[0]
+    if steps is None:  # jax.lax.scan's own error, before the probe runs
+        raise ValueError("scan got no values to scan over and `length` not provided.")
 
     def probe() -> Any:
         return f(init, None if xs is None else _first(xs))
@@ -81,10 +84,12 @@ def scan(f: Callable, init: Any, xs: Any = None, length: int | None = None,
         return jax.lax.scan(body, init, (xs, keys), length=length, reverse=reverse,
                             unroll=unroll)
 
-    return _lift(graph, probe, run)
+    carry_and_ys: tuple[Any, Any] = _lift(graph, probe, run)
+    return carry_and_ys
 
 
-def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_name: Any = None) -> Callable:
+def vmap(f: Callable[..., Any], in_axes: Any = 0, out_axes: Any = 0,
+         axis_name: Any = None) -> Callable[..., Any]:
     """`jax.vmap` whose function may create variables; they are shared across the batch."""
 
     def wrapped(*args: Any) -> Any:
@@ -92,8 +97,10 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_name: Any = None
         axes = in_axes if isinstance(in_axes, (tuple, list)) else (in_axes,) * len(args)
 
         def probe() -> Any:
+            # (a wrong number of axes is jax.vmap's error to report, on the real run)
             sliced = [a if ax is None else jax.tree_util.tree_map(
-                lambda x, ax=ax: jnp.take(x, 0, axis=ax), a) for a, ax in zip(args, axes)]
+                lambda x, ax=ax: jnp.take(x, 0, axis=ax), a)
+                for a, ax in zip(args, axes, strict=False)]
             return f(*sliced)
 
         return _lift(graph, probe, lambda: jax.vmap(f, in_axes, out_axes, axis_name)(*args))
@@ -101,7 +108,7 @@ def vmap(f: Callable, in_axes: Any = 0, out_axes: Any = 0, axis_name: Any = None
     return wrapped
 
 
-def remat(f: Callable, **checkpoint_kwargs: Any) -> Callable:
+def remat(f: Callable[..., Any], **checkpoint_kwargs: Any) -> Callable[..., Any]:
     """`jax.checkpoint` whose function may create variables."""
 
     def wrapped(*args: Any) -> Any:
@@ -115,7 +122,8 @@ def remat(f: Callable, **checkpoint_kwargs: Any) -> Callable:
 checkpoint = remat
 
 
-def cond(pred: Any, true_fn: Callable, false_fn: Callable, *operands: Any) -> Any:
+def cond(pred: Any, true_fn: Callable[..., Any], false_fn: Callable[..., Any],
+         *operands: Any) -> Any:
     """`jax.lax.cond` whose branches may create variables (both branches' are created)."""
     graph = get_default_graph()
 
@@ -126,7 +134,8 @@ def cond(pred: Any, true_fn: Callable, false_fn: Callable, *operands: Any) -> An
     return _lift(graph, probe, lambda: jax.lax.cond(pred, true_fn, false_fn, *operands))
 
 
-def while_loop(cond_fun: Callable, body_fun: Callable, init_val: Any) -> Any:
+def while_loop(cond_fun: Callable[[Any], Any], body_fun: Callable[[Any], Any],
+               init_val: Any) -> Any:
     """`jax.lax.while_loop` whose body may create variables."""
     graph = get_default_graph()
 

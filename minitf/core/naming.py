@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 # The two patterns TensorFlow validates scope names with (ops.py). A name at the
 # root must start with an op-name character; a nested one may start with '_',
@@ -65,7 +65,7 @@ class NameRegistry:
             self._in_use[key] = 1
         return f"{name}_{count - 1}"
 
-    def copy(self) -> "NameRegistry":
+    def copy(self) -> NameRegistry:
         clone = NameRegistry()
         clone._in_use = dict(self._in_use)
         return clone
@@ -79,7 +79,7 @@ class ScopeCounts:
     scope keeps its children, so closing costs only the size of its subtree.
     """
 
-    __slots__ = ("_counts", "_children")
+    __slots__ = ("_children", "_counts")
 
     def __init__(self) -> None:
         self._counts: dict[str, int] = {}
@@ -110,7 +110,7 @@ class ScopeCounts:
                 counts[key] = 0
             stack.extend(children.get(key, ()))
 
-    def copy(self) -> "ScopeCounts":
+    def copy(self) -> ScopeCounts:
         clone = ScopeCounts()
         clone._counts = dict(self._counts)
         clone._children = {k: set(v) for k, v in self._children.items()}

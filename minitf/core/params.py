@@ -6,7 +6,8 @@ regex-prefix `get_collection(scope=...)`, which minitf keeps as TF has it.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 
 def scope_matches(name: str, scope: str) -> bool:
@@ -20,8 +21,9 @@ def params_in_scope(params: Mapping[str, Any], *scopes: str) -> dict[str, Any]:
     return {k: v for k, v in params.items() if any(scope_matches(k, s) for s in scopes)}
 
 
-def split_params(params: Mapping[str, Any],
-                 predicate: Callable[[str], bool] | Iterable[str]) -> tuple[dict, dict]:
+def split_params(
+    params: Mapping[str, Any], predicate: Callable[[str], bool] | Iterable[str],
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """(selected, rest): `predicate` is a name test or a collection of names."""
     if not callable(predicate):
         chosen = set(predicate)

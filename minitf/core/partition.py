@@ -7,16 +7,19 @@ concatenation of its parts along the partitioned axis, as TF1's does.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Sequence as _SequenceABC
-from typing import Any, Callable, Iterator, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
 
 from minitf.core.shapes import format_shape
 
-__all__ = ["PartitionedVariable", "PartitionInfo", "fixed_size_partitioner", "call_partitioner",
-           "iter_slices"]
+__all__ = [
+    "PartitionInfo", "PartitionedVariable", "call_partitioner", "fixed_size_partitioner",
+    "iter_slices",
+]
 
 
 class PartitionInfo(NamedTuple):

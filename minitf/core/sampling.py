@@ -8,18 +8,21 @@ which other variables exist.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 import numpy as np
 
-from minitf.core.sources import name_hash
+from minitf.core.initializers import Initializer
+from minitf.core.sources import InitSpec, name_hash
 
 __all__ = ["sample_specs"]
 
 
-@functools.lru_cache(maxsize=None)
-def _group_sampler(sampler: Any, shape: tuple[int, ...], dtype: Any, bucket: int) -> Callable:
+@functools.cache
+def _group_sampler(sampler: _SamplerKey, shape: tuple[int, ...], dtype: np.dtype,
+                   bucket: int) -> Callable[[jax.Array, np.ndarray], jax.Array]:
     """One compiled call sampling up to `bucket` same-configured variables from name hashes.
 
     Counts are padded to a power of two so a handful of compiled samplers serve
@@ -28,7 +31,8 @@ def _group_sampler(sampler: Any, shape: tuple[int, ...], dtype: Any, bucket: int
 
     def sample(rng: jax.Array, hashes: jax.Array) -> jax.Array:
         keys = jax.vmap(lambda h: jax.random.fold_in(rng, h))(hashes)
-        return jax.vmap(lambda k: sampler.sample(k, shape, dtype))(keys)
+        stacked: jax.Array = jax.vmap(lambda k: sampler.sample(k, shape, dtype))(keys)
+        return stacked
 
     return jax.jit(sample)
 
@@ -36,9 +40,9 @@ def _group_sampler(sampler: Any, shape: tuple[int, ...], dtype: Any, bucket: int
 class _SamplerKey:
     """Hashable wrapper so equal initializer configurations share a compiled sampler."""
 
-    __slots__ = ("sampler", "key")
+    __slots__ = ("key", "sampler")
 
-    def __init__(self, sampler: Any) -> None:
+    def __init__(self, sampler: Initializer) -> None:
         self.sampler, self.key = sampler, sampler.batch_key()
 
     def __hash__(self) -> int:
@@ -58,9 +62,9 @@ def _unstack(stacked: jax.Array, count: int) -> list[jax.Array]:
     return list(stacked if count == stacked.shape[0] else stacked[:count])
 
 
-def sample_specs(rng: jax.Array, specs: list[Any]) -> dict[str, jax.Array]:
+def sample_specs(rng: jax.Array, specs: list[InitSpec]) -> dict[str, jax.Array]:
     """Sample every spec with a sampler, grouping equal configurations into one call."""
-    groups: dict[tuple, list[Any]] = {}
+    groups: dict[tuple[_SamplerKey, tuple[int, ...], str], list[InitSpec]] = {}
     for spec in specs:
         if spec.sampler is not None:
             key = (_SamplerKey(spec.sampler), spec.shape, np.dtype(spec.dtype).name)
@@ -72,5 +76,5 @@ def sample_specs(rng: jax.Array, specs: list[Any]) -> dict[str, jax.Array]:
         hashes = np.zeros(bucket, dtype=np.uint32)
         hashes[:count] = [name_hash(s.name) for s in members]
         stacked = _group_sampler(sampler, shape, np.dtype(dtype), bucket)(rng, hashes)
-        values.update(zip((s.name for s in members), _unstack(stacked, count)))
+        values.update(zip((s.name for s in members), _unstack(stacked, count), strict=True))
     return values

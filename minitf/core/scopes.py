@@ -18,13 +18,13 @@ store. From the user's `name=`/`reuse=` to the params key: `get_variable` ->
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from minitf.core import dtypes as _dtypes
 from minitf.core.arraylike import unwrap
-from minitf.core.frame import Graph, get_default_graph
+from minitf.core.frame import Graph, _NameScope, get_default_graph
 from minitf.core.store import AUTO_REUSE, VariableRequest, get_or_create
-from minitf.core.variables import IGNORED_ON_JAX
 
 __all__ = ["AUTO_REUSE", "VariableScope", "get_variable", "get_variable_scope", "name_scope",
            "variable_scope"]
@@ -56,8 +56,15 @@ class VariableScope:
         self._use_resource = use_resource
         self._constraint = constraint
 
-    name = property(lambda self: self._name)
-    original_name_scope = property(lambda self: self._name_scope)
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def original_name_scope(self) -> str:
+        return self._name_scope
+
+    # The inherited settings: user values (initializers, regularizers, ...) of any type.
     reuse = property(lambda self: self._reuse)
     initializer = property(lambda self: self._initializer)
     regularizer = property(lambda self: self._regularizer)
@@ -153,7 +160,7 @@ class VariableScope:
         graph.log_access(var)
         return var
 
-    def _copy_with(self, reuse: Any, name: str, name_scope: str) -> "VariableScope":
+    def _copy_with(self, reuse: Any, name: str, name_scope: str) -> VariableScope:
         return VariableScope(reuse, name=name, initializer=self._initializer,
                              regularizer=self._regularizer,
                              caching_device=self._caching_device,
@@ -216,12 +223,13 @@ def get_variable(name: str, shape: Any = None, dtype: Any = None, initializer: A
         sharding=sharding)
 
 
-def wrap_custom_getter(custom_getter: Callable, old_getter: Callable | None) -> Callable:
+def wrap_custom_getter(custom_getter: Callable[..., Any],
+                       old_getter: Callable[..., Any] | None) -> Callable[..., Any]:
     """Compose getters as TF does: the new getter calls the old, which calls the real one."""
     if old_getter is None:
         return custom_getter
 
-    def wrapped_custom_getter(getter, *args, **kwargs):
+    def wrapped_custom_getter(getter: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return custom_getter(lambda *a, **k: old_getter(getter, *a, **k), *args, **kwargs)
 
     return wrapped_custom_getter
@@ -230,8 +238,8 @@ def wrap_custom_getter(custom_getter: Callable, old_getter: Callable | None) -> 
 class _Overrides:
     """The settings a variable_scope call passes down (None = inherit)."""
 
-    __slots__ = ("initializer", "regularizer", "caching_device", "partitioner",
-                 "custom_getter", "dtype", "use_resource", "constraint", "sharding")
+    __slots__ = ("caching_device", "constraint", "custom_getter", "dtype", "initializer",
+                 "partitioner", "regularizer", "sharding", "use_resource")
 
     def __init__(self, initializer: Any = None, regularizer: Any = None,
                  caching_device: Any = None, partitioner: Any = None, custom_getter: Any = None,
@@ -242,7 +250,7 @@ class _Overrides:
         self.custom_getter, self.dtype = custom_getter, dtype
         self.use_resource, self.constraint, self.sharding = use_resource, constraint, sharding
 
-    def apply(self, scope: VariableScope, base_getter: Callable | None) -> None:
+    def apply(self, scope: VariableScope, base_getter: Callable[..., Any] | None) -> None:
         if self.initializer is not None:
             scope.set_initializer(self.initializer)
         if self.regularizer is not None:
@@ -263,7 +271,7 @@ class _Overrides:
             scope.set_sharding(self.sharding)
 
 
-class _pure_variable_scope:  # noqa: N801 - TF's name for the same mechanism
+class _pure_variable_scope:
     """Push a VariableScope (no name scope): by string (prolong) or by object (jump)."""
 
     def __init__(self, name_or_scope: Any, reuse: Any = None, overrides: _Overrides | None = None,
@@ -273,11 +281,11 @@ class _pure_variable_scope:  # noqa: N801 - TF's name for the same mechanism
         self._overrides = overrides or _Overrides()
         self._old_name_scope = old_name_scope
         self._graph = get_default_graph()
-        self._last = None
+        self._last: VariableScope | None = None
         if isinstance(name_or_scope, VariableScope):
             src = name_or_scope
             self._new_name = src.name
-            scope = src._copy_with(src.reuse if not reuse else reuse, src.name, src._name_scope)
+            scope = src._copy_with(reuse or src.reuse, src.name, src._name_scope)
             self._overrides.apply(scope, src.custom_getter)
             self._cached = scope
 
@@ -290,7 +298,8 @@ class _pure_variable_scope:  # noqa: N801 - TF's name for the same mechanism
             scope = self._cached
         else:
             old = self._old
-            self._new_name = f"{old.name}/{self._name_or_scope}" if old.name else self._name_or_scope
+            self._new_name = (f"{old.name}/{self._name_or_scope}" if old.name
+                              else self._name_or_scope)
             self._reuse = self._reuse or old.reuse  # reuse is inherited by sub-scopes
             name_scope = (self._name_or_scope if self._old_name_scope is None
                           else self._old_name_scope)
@@ -326,7 +335,7 @@ def unique_variable_scope(prefix: str) -> str:
     return f"{prefix}_{idx}"
 
 
-class name_scope:  # noqa: N801 - TF1 spelling
+class name_scope:
     """TF1's `tf.name_scope(name, default_name=None, values=None)`.
 
     Yields the scope string ("a/b/"). A name ending in '/' re-enters that exact
@@ -344,7 +353,7 @@ class name_scope:  # noqa: N801 - TF1 spelling
         self._name = default_name if name is None else name
         self._default_name = default_name
         self._values = values
-        self._cm = None
+        self._cm: _NameScope | None = None
 
     @property
     def name(self) -> str | None:
@@ -355,14 +364,15 @@ class name_scope:  # noqa: N801 - TF1 spelling
             raise ValueError(
                 "At least one of name (%s) and default_name (%s) must be provided."
                 % (self._name, self._default_name))
-        self._cm = get_default_graph().name_scope(self._name)
-        return self._cm.__enter__()
+        self._cm = cm = get_default_graph().name_scope(self._name)
+        return cm.__enter__()
 
-    def __exit__(self, *exc: Any) -> Any:
-        return self._cm.__exit__(*exc)
+    def __exit__(self, *exc: Any) -> None:
+        assert self._cm is not None, "name_scope exited before it was entered"
+        self._cm.__exit__(*exc)
 
 
-class variable_scope:  # noqa: N801 - TF1 spelling
+class variable_scope:
     """TF1's `tf.variable_scope`: a variable scope plus (usually) a name scope."""
 
     def __init__(self, name_or_scope: Any, default_name: str | None = None, values: Any = None,
@@ -386,10 +396,10 @@ class variable_scope:  # noqa: N801 - TF1 spelling
         self._reuse = reuse
         if not isinstance(auxiliary_name_scope, bool):
             raise TypeError("The auxiliary_name_scope must be `True` or `False`, "
-                            "while get {}".format(auxiliary_name_scope))
+                            f"while get {auxiliary_name_scope}")
         self._auxiliary_name_scope = auxiliary_name_scope
-        self._pure = None
-        self._name_scope_cm = None
+        self._pure: _pure_variable_scope | None = None
+        self._name_scope_cm: name_scope | None = None
 
     def __enter__(self) -> VariableScope:
         if self._pure is not None:  # re-entering the same object: TF's fast path
@@ -431,6 +441,7 @@ class variable_scope:  # noqa: N801 - TF1 spelling
         else:  # default_name, made unique
             if self._reuse:
                 raise ValueError("reuse=True cannot be used without a name_or_scope")
+            assert self._default_name is not None  # __init__ requires one of the two
             ns_cm = ns_cm or name_scope(self._default_name)
             entered = ns_cm.__enter__()
             self._name_scope_cm = ns_cm
@@ -447,6 +458,7 @@ class variable_scope:  # noqa: N801 - TF1 spelling
         return scope
 
     def __exit__(self, *exc: Any) -> None:
+        assert self._pure is not None, "variable_scope exited before it was entered"
         try:
             self._pure.__exit__(*exc)
         finally:

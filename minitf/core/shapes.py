@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["TensorShape", "as_shape", "format_shape", "is_fully_defined", "is_compatible",
-           "check_dims"]
+__all__ = [
+    "TensorShape", "as_shape", "check_dims", "format_shape", "is_compatible",
+    "is_fully_defined", "known_dims",
+]
 
-Shape = tuple  # of int | None
+Shape = tuple[int | None, ...]
 
 
-class TensorShape(tuple):
+class TensorShape(tuple[int | None, ...]):
     """A tuple of dims with TF1's `as_list()` and `ndims`, printed like TF (`(3,)`)."""
 
-    def as_list(self) -> list[int]:
+    def as_list(self) -> list[int | None]:
         return list(self)
 
     @property
@@ -53,7 +55,7 @@ def as_shape(shape: Any) -> Shape | None:
     return dims
 
 
-def check_dims(name: str, shape: Shape, itemsize: int, limit_bytes: int) -> None:
+def check_dims(name: str, shape: tuple[int, ...], itemsize: int, limit_bytes: int) -> None:
     """Refuse a shape TF refuses (more than 2**63 - 1 entries) or one no machine here
     could hold, before anything is allocated (XLA would abort the process)."""
     entries = 1
@@ -78,6 +80,14 @@ def _as_dim(dim: Any) -> int | None:
                     f"got value '{dim!r}' with type '{type(dim)!r}'")
 
 
+def known_dims(shape: Shape) -> tuple[int, ...]:
+    """The dims of a fully defined shape (a variable's) as ints."""
+    dims = tuple(d for d in shape if d is not None)
+    if len(dims) != len(shape):
+        raise ValueError(f"Shape {format_shape(shape)} is not fully defined.")
+    return dims
+
+
 def format_shape(shape: Shape | None) -> str:
     if shape is None:
         return "<unknown>"
@@ -92,4 +102,5 @@ def is_compatible(a: Shape | None, b: Shape | None) -> bool:
     """TensorShape.is_compatible_with: same rank, and each dim equal or unknown."""
     if a is None or b is None:
         return True
-    return len(a) == len(b) and all(x is None or y is None or x == y for x, y in zip(a, b))
+    return len(a) == len(b) and all(x is None or y is None or x == y
+                                    for x, y in zip(a, b, strict=True))

@@ -13,13 +13,18 @@ as TF1 does; a `ValueSource` decides only what value a new entry gets:
 from __future__ import annotations
 
 import zlib
-from typing import Any, Callable, Mapping, NamedTuple
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from minitf.core import naming as _naming
+from minitf.core.dtypes import storage_dtype
+
+if TYPE_CHECKING:  # initializers come after sources in the import order
+    from minitf.core.initializers import Initializer
 
 
 def name_key(base_key: jax.Array, name: str) -> jax.Array:
@@ -43,7 +48,7 @@ class InitSpec(NamedTuple):
     name: str
     shape: tuple[int, ...]
     dtype: Any
-    sampler: Any = None
+    sampler: Initializer | None = None
     thunk: Callable[[], Any] | None = None
 
 
@@ -77,15 +82,19 @@ def _check_initial_shape(spec: InitSpec, got: tuple[int, ...]) -> None:
     want = tuple(spec.shape)
     if got == want:
         return
-    dims = lambda shape: "[" + ",".join(str(d) for d in shape) + "]"  # noqa: E731
     where = (f"for '{{{{node {spec.name}/Assign}}}}' with input shapes: "
-             f"{dims(want)}, {dims(got)}.")
+             f"{_format_dims(want)}, {_format_dims(got)}.")
     if len(got) != len(want):
         raise ValueError(f"Shapes must be equal rank, but are {len(want)} and {len(got)} "
                          + where)
-    axis = next(i for i, (a, b) in enumerate(zip(want, got)) if a != b)
+    axis = next(i for i, (a, b) in enumerate(zip(want, got, strict=True)) if a != b)
     raise ValueError(f"Dimension {axis} in both shapes must be equal, but are {want[axis]} "
-                     f"and {got[axis]}. Shapes are {dims(want)} and {dims(got)}. " + where)
+                     f"and {got[axis]}. Shapes are {_format_dims(want)} and "
+                     f"{_format_dims(got)}. " + where)
+
+
+def _format_dims(shape: tuple[int, ...]) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
 
 
 class EagerSource(ValueSource):
@@ -117,6 +126,7 @@ class InitSource(ValueSource):
         self.specs[spec.name] = spec
         if spec.sampler is not None:
             return Placeholder(spec.shape, spec.dtype)
+        assert self.rng is not None, "init sets the rng before tracing the model"
         value = _compute(graph, spec, name_key(self.rng, spec.name))
         self.computed[spec.name] = value
         return value
@@ -128,7 +138,7 @@ class InitSource(ValueSource):
 class Placeholder:
     """A stand-in value for a not-yet-sampled variable during init's discovery trace."""
 
-    __slots__ = ("shape", "dtype")
+    __slots__ = ("dtype", "shape")
 
     def __init__(self, shape: tuple[int, ...], dtype: Any) -> None:
         self.shape, self.dtype = shape, dtype
@@ -190,7 +200,7 @@ def _check_param(spec: InitSpec, value: Any) -> None:
         raise ValueError(
             f"Parameter {spec.name!r} has shape {shape} in the params passed "
             f"to apply, but the model asks for shape {tuple(spec.shape)}.")
-    want = jax.dtypes.canonicalize_dtype(spec.dtype)
+    want = storage_dtype(spec.dtype)
     if np.dtype(value.dtype) != want:
         raise TypeError(
             f"Parameter {spec.name!r} has dtype {np.dtype(value.dtype).name} in the params "

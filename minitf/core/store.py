@@ -18,9 +18,9 @@ import enum
 import functools
 import inspect
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
-import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -34,7 +34,7 @@ from minitf.core.partition import PartitionedVariable, PartitionInfo, call_parti
 from minitf.core.sources import InitSpec
 from minitf.core.variables import IGNORED_ON_JAX, Variable, check_collections, create_variable
 
-__all__ = ["VariableRequest", "get_or_create", "AUTO_REUSE"]
+__all__ = ["AUTO_REUSE", "VariableRequest", "get_or_create"]
 
 
 class _ReuseMode(enum.Enum):
@@ -142,7 +142,8 @@ def _get_single(graph: Graph, request: VariableRequest,
                                             _shapes.format_shape(found.shape)))
         if dtype != found.dtype:
             raise ValueError("Trying to share variable %s, but specified dtype %s and found "
-                             "dtype %s." % (name, dtype.name, _dtypes.name_of(found.dtype) + "_ref"))
+                             "dtype %s." % (name, dtype.name,
+                                            _dtypes.name_of(found.dtype) + "_ref"))
         if (request.sharding is not None and found.sharding is not None
                 and request.sharding != found.sharding):
             raise ValueError("Trying to share variable %s, but specified sharding %s and found "
@@ -249,6 +250,7 @@ def _get_partitioned(graph: Graph, request: VariableRequest) -> PartitionedVaria
                          "tf.get_variable(). Did you mean to set reuse=False or "
                          "reuse=tf.AUTO_REUSE in VarScope?" % name)
     assert partitions is not None and shape is not None
+    dims = _shapes.known_dims(shape)  # call_partitioner checked it is fully defined
     axis = max(range(len(partitions)), key=lambda i: partitions[i])
     count = partitions[axis]
     if f"{name}/part_0" in graph.store:
@@ -263,16 +265,17 @@ def _get_partitioned(graph: Graph, request: VariableRequest) -> PartitionedVaria
                 "Partitioner returned %d shards, and shard %s/part_0 was found, but so was the "
                 "extra shard %s/part_%d." % (count, name, name, count))
     parts = []
-    for i, (offset, part_shape) in enumerate(iter_slices(list(shape), count, axis)):
+    for i, (offset, part_shape) in enumerate(iter_slices(list(dims), count, axis)):
         initializer = request.initializer
         if initializer is not None and not callable(initializer):
             value = np.asarray(unwrap(initializer))
-            initializer = value[tuple(slice(o, o + s) for o, s in zip(offset, part_shape))]
+            initializer = value[tuple(slice(o, o + s)
+                                      for o, s in zip(offset, part_shape, strict=True))]
         part = dataclasses.replace(
             request, name=f"{name}/part_{i}", initializer=initializer, partitioner=None,
             shape=None if initializer is not None and not callable(initializer) else part_shape)
-        parts.append(_get_single(graph, part, PartitionInfo(list(shape), offset)))
-    partitioned = PartitionedVariable(name, tuple(shape), dtype, parts, axis, partitions)
+        parts.append(_get_single(graph, part, PartitionInfo(list(dims), offset)))
+    partitioned = PartitionedVariable(name, dims, dtype, parts, axis, partitions)
     graph.partitioned[name] = partitioned
     return partitioned
 

@@ -14,10 +14,17 @@ from __future__ import annotations
 
 import functools
 import traceback
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from minitf.core.frame import GraphKeys, get_default_graph
-from minitf.core.scopes import _Overrides, _pure_variable_scope, unique_variable_scope, variable_scope
+from minitf.core.scopes import (
+    VariableScope,
+    _Overrides,
+    _pure_variable_scope,
+    unique_variable_scope,
+    variable_scope,
+)
 
 __all__ = ["Template", "make_template"]
 
@@ -50,7 +57,8 @@ class Template:
                     state["variable_scope"] = vs
         return state
 
-    def _call_func(self, state: dict[str, Any], args: tuple, kwargs: dict) -> Any:
+    def _call_func(self, state: dict[str, Any], args: tuple[Any, ...],
+                   kwargs: dict[str, Any]) -> Any:
         try:
             graph = get_default_graph()
             if state["variables_created"]:
@@ -76,7 +84,8 @@ class Template:
         except Exception as exc:
             first = exc.args[0] if exc.args else ""
             if isinstance(first, str):
-                exc.args = (f"{first}\n\noriginally defined at:\n{self._stacktrace}",) + exc.args[1:]
+                exc.args = (f"{first}\n\noriginally defined at:\n{self._stacktrace}",
+                            *exc.args[1:])
             raise
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -98,8 +107,9 @@ class Template:
         return self._func
 
     @property
-    def variable_scope(self) -> Any:
-        return get_default_graph().state_for(self).get("variable_scope")
+    def variable_scope(self) -> VariableScope | None:
+        scope: VariableScope | None = get_default_graph().state_for(self).get("variable_scope")
+        return scope
 
     @property
     def variable_scope_name(self) -> str | None:

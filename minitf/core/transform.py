@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 import jax
 import numpy as np
 
 from minitf.core.frame import Graph, GraphKeys
 from minitf.core.sampling import sample_specs
-from minitf.core.sources import ApplySource, InitSource, ReplaySource
+from minitf.core.shapes import known_dims
+from minitf.core.sources import ApplySource, InitSource, ReplaySource, ValueSource
 
 Params = dict[str, jax.Array]
 
@@ -46,7 +48,7 @@ def _variable_infos(graph: Graph) -> dict[str, VariableInfo]:
         for item in graph.get_collection(key):
             membership.setdefault(id(item), []).append(key)
     return {
-        name: VariableInfo(tuple(var.shape), var.dtype, var.trainable,
+        name: VariableInfo(known_dims(var.shape), var.dtype, var.trainable,
                            tuple(membership.get(id(var), ())), var.sharding, var.constraint)
         for name, var in graph.variables_by_name.items()
     }
@@ -56,17 +58,17 @@ def _split_static(tree: Any) -> tuple[list[Any], Callable[[list[Any]], Any]]:
     """Array leaves become traced inputs; everything else stays static Python."""
     leaves, treedef = jax.tree_util.tree_flatten(tree)
     is_array = [isinstance(x, (jax.Array, np.ndarray, np.generic)) for x in leaves]
-    dynamic = [x for x, a in zip(leaves, is_array) if a]
+    dynamic = [x for x, a in zip(leaves, is_array, strict=True) if a]
 
     def rebuild(dyn: list[Any]) -> Any:
         it = iter(dyn)
         return jax.tree_util.tree_unflatten(
-            treedef, [next(it) if a else x for x, a in zip(leaves, is_array)])
+            treedef, [next(it) if a else x for x, a in zip(leaves, is_array, strict=True)])
 
     return dynamic, rebuild
 
 
-def _as_key(rng: Any) -> jax.Array:
+def _as_key(rng: int | np.integer[Any] | jax.Array) -> jax.Array:
     """An rng key from a key, or from an integer seed (Python or NumPy)."""
     if isinstance(rng, (int, np.integer)):
         return jax.random.PRNGKey(int(rng))
@@ -85,9 +87,10 @@ class Transformed:
         self.fn = fn
         self.check_unused_params = check_unused_params
         self.variables: dict[str, VariableInfo] = {}
-        functools.update_wrapper(self, fn, updated=())
+        # Carry fn's __name__, __doc__, ... (update_wrapper is typed for callables only).
+        functools.update_wrapper(cast(Any, self), fn, updated=())
 
-    def _run(self, source: Any, args: tuple, kwargs: dict,
+    def _run(self, source: ValueSource, args: tuple[Any, ...], kwargs: dict[str, Any],
              record: bool = True) -> tuple[Any, Graph]:
         graph = Graph(source)
         with graph.as_default():
@@ -118,8 +121,9 @@ class Transformed:
                 for s in specs}
 
     def _compute_initial_values(self, rng: jax.Array, sampled: Params, dynamic: list[Any],
-                                rebuild: Callable, names: list[str]) -> Params:
-        """Values of non-sampled variables, computed in one jitted trace that sees the sampled ones."""
+                                rebuild: Callable[[list[Any]], Any], names: list[str]) -> Params:
+        """Values of non-sampled variables, computed in one jitted trace that sees the
+        sampled ones."""
 
         def compute(rng_: jax.Array, sampled_: Params, dyn: list[Any]) -> Params:
             inner = InitSource(rng_)
@@ -127,7 +131,8 @@ class Transformed:
             self._run(ReplaySource(sampled_, inner), call_args, call_kwargs)
             return {name: inner.computed[name] for name in names}
 
-        return jax.jit(compute)(rng, sampled, dynamic)
+        values: Params = jax.jit(compute)(rng, sampled, dynamic)
+        return values
 
     def apply_with_updates(self, params: Mapping[str, Any], *args: Any, rng: Any = None,
                            **kwargs: Any) -> tuple[Any, Params]:

@@ -13,6 +13,7 @@ eager default graph an assignment simply changes the value.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import jax
@@ -23,10 +24,10 @@ from minitf.core import dtypes as _dtypes
 from minitf.core.arraylike import ArrayLike, register_value_pytree, unwrap
 from minitf.core.callsite import user_site
 from minitf.core.frame import Graph, GraphKeys, current_trace, get_default_graph
-from minitf.core.shapes import TensorShape, as_shape, is_compatible
+from minitf.core.shapes import TensorShape, as_shape, is_compatible, known_dims
 from minitf.core.sources import InitSpec, Placeholder
 
-__all__ = ["Variable", "create_variable", "check_collections", "IGNORED_ON_JAX"]
+__all__ = ["IGNORED_ON_JAX", "Variable", "check_collections", "create_variable"]
 
 # TF arguments that have no meaning on JAX: accepted everywhere, and ignored.
 # (Placement is JAX's: use jax.sharding / minitf.sharding; every variable is a
@@ -49,8 +50,19 @@ class _Op:
 class Variable(ArrayLike):
     """TF1's `tf.Variable`: construct one with TF's arguments, or get one from `get_variable`."""
 
-    __slots__ = ("_graph", "_op_name", "_shape", "_dtype", "trainable", "_value",
-                 "created_at", "sharding", "constraint", "__weakref__")
+    __slots__ = ("__weakref__", "_dtype", "_graph", "_op_name", "_shape", "_value",
+                 "constraint", "created_at", "sharding", "trainable")
+
+    # Filled in by `_register` (shared by __init__ and get_variable's creation path).
+    _graph: Graph
+    _op_name: str
+    _shape: TensorShape
+    _dtype: np.dtype
+    _value: jax.Array | Placeholder
+    trainable: bool
+    created_at: str
+    sharding: Any  # a jax.sharding.Sharding or PartitionSpec, or None
+    constraint: Callable[[jax.Array], jax.Array] | None
 
     def __init__(self, initial_value: Any = None, trainable: bool | None = None,
                  collections: Any = None, validate_shape: bool = True,
@@ -76,10 +88,10 @@ class Variable(ArrayLike):
             value_dtype = _dtypes.infer_dtype(value, dtype)
             _dtypes.warn_if_64bit_unavailable(value_dtype)
             array = jnp.asarray(value, dtype=_dtypes.storage_dtype(value_dtype))
-        if shape is not None and validate_shape:
-            if not is_compatible(as_shape(shape), tuple(array.shape)):
-                raise ValueError(f"Shape of initial value {tuple(array.shape)} is not "
-                                 f"compatible with the declared shape {tuple(shape)}.")
+        if (shape is not None and validate_shape
+                and not is_compatible(as_shape(shape), tuple(array.shape))):
+            raise ValueError(f"Shape of initial value {tuple(array.shape)} is not "
+                             f"compatible with the declared shape {tuple(shape)}.")
         spec = InitSpec(op_name, tuple(array.shape), value_dtype, thunk=lambda: array)
         _register(self, graph, op_name, spec, True if trainable is None else bool(trainable),
                   collections, constraint)
@@ -115,7 +127,7 @@ class Variable(ArrayLike):
 
     @property
     def size(self) -> int:
-        return int(np.prod(self._shape, dtype=np.int64))
+        return int(np.prod(np.asarray(self._shape, dtype=np.int64)))
 
     def __repr__(self) -> str:
         return f"<tf.Variable '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
@@ -144,7 +156,7 @@ class Variable(ArrayLike):
     def assign(self, value: Any, use_locking: bool = False, name: str | None = None,
                read_value: bool = True) -> Any:
         """Give the variable a new value; returns it (inside a trace: an update)."""
-        value = jnp.asarray(unwrap(value), dtype=_dtypes.storage_dtype(self._dtype))
+        value = self._as_value(value)
         if tuple(np.shape(value)) != tuple(self._shape):
             raise ValueError(f"Shapes of {self.name} {tuple(self._shape)} and the assigned "
                              f"value {tuple(np.shape(value))} are incompatible.")
@@ -167,18 +179,22 @@ class Variable(ArrayLike):
 
     def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True) -> Any:
-        return self.assign(self._current_for_update() + jnp.asarray(unwrap(delta), _dtypes.storage_dtype(self._dtype)))
+        return self.assign(self._current_for_update() + self._as_value(delta))
 
     def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True) -> Any:
-        return self.assign(self._current_for_update() - jnp.asarray(unwrap(delta), _dtypes.storage_dtype(self._dtype)))
+        return self.assign(self._current_for_update() - self._as_value(delta))
+
+    def _as_value(self, value: Any) -> jax.Array:
+        """`value` as an array of the dtype this variable stores."""
+        return jnp.asarray(unwrap(value), dtype=_dtypes.storage_dtype(self._dtype))
 
     def load(self, value: Any, session: Any = None) -> None:
         """TF1's `v.load(value)`: set the value now (eager)."""
         self.assign(value)
 
     def __len__(self) -> int:
-        return self._shape[0]
+        return known_dims(self._shape)[0]
 
     def __hash__(self) -> int:
         return id(self)
