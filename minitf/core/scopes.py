@@ -141,11 +141,11 @@ class VariableScope:
                 raise ValueError(
                     "Initializer type '<dtype: %r>' and explicit dtype '<dtype: %r>' don't "
                     "match." % (_dtypes.name_of(init_dtype), _dtypes.name_of(dtype)))
-        explicit = {"initializer": initializer, "regularizer": regularizer,
-                    "partitioner": partitioner, "constraint": constraint, "dtype": dtype,
-                    "sharding": sharding, "reuse": reuse}
-        inherited = {key: explicit[key] if explicit[key] is not None else getattr(self, key)
-                     for key in _INHERITED}
+        explicit = (initializer, regularizer, partitioner, constraint, dtype, sharding, reuse)
+        defaults = (self._initializer, self._regularizer, self._partitioner, self._constraint,
+                    self._dtype, self._sharding, self._reuse)
+        inherited = dict(zip(_INHERITED, [e if e is not None else d
+                                          for e, d in zip(explicit, defaults)]))
         request = VariableRequest(f"{self._name}/{name}" if self._name else name,
                                   shape=shape, trainable=trainable, collections=collections,
                                   validate_shape=validate_shape, **inherited)

@@ -13,13 +13,12 @@ first created and which near names do exist.
 """
 from __future__ import annotations
 
-import dataclasses
 import enum
 import functools
 import inspect
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 import jax.numpy as jnp
 import numpy as np
@@ -32,7 +31,7 @@ from minitf.core.frame import Graph, GraphKeys
 from minitf.core.initializers import GlorotUniform, Initializer, Zeros
 from minitf.core.partition import PartitionedVariable, PartitionInfo, call_partitioner, iter_slices
 from minitf.core.sources import InitSpec
-from minitf.core.variables import IGNORED_ON_JAX, Variable, check_collections, create_variable
+from minitf.core.variables import Variable, check_collections, create_variable
 
 __all__ = ["AUTO_REUSE", "VariableRequest", "get_or_create"]
 
@@ -46,9 +45,11 @@ class _ReuseMode(enum.Enum):
 AUTO_REUSE = _ReuseMode.AUTO_REUSE
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class VariableRequest:
-    """One get_variable call: the explicit arguments over the scope's defaults."""
+class VariableRequest(NamedTuple):
+    """One get_variable call: the explicit arguments over the scope's defaults.
+
+    Immutable (a NamedTuple: one is built per get_variable call, on the hot path).
+    """
 
     name: str
     shape: Any = None
@@ -78,22 +79,6 @@ class VariableRequest:
         if self.sharding is not None:
             kwargs["sharding"] = self.sharding
         return kwargs
-
-    @classmethod
-    def from_getter_kwargs(cls, name: str, **kwargs: Any) -> VariableRequest:
-        """The request a getter passes on (arguments meaningless on JAX are dropped)."""
-        for ignored in IGNORED_ON_JAX:
-            kwargs.pop(ignored, None)
-        kwargs.pop("partition_info", None)
-        unknown = set(kwargs) - _REQUEST_FIELDS
-        if unknown:
-            raise TypeError(f"get_variable() got unexpected keyword arguments {sorted(unknown)}")
-        if kwargs.get("dtype") is None:
-            kwargs["dtype"] = _dtypes.float32
-        return cls(name, **kwargs)
-
-
-_REQUEST_FIELDS = {f.name for f in dataclasses.fields(VariableRequest)} - {"name"}
 
 
 def _accepts(fn: Callable[..., Any], arg: str) -> bool:
@@ -271,8 +256,8 @@ def _get_partitioned(graph: Graph, request: VariableRequest) -> PartitionedVaria
             value = np.asarray(unwrap(initializer))
             initializer = value[tuple(slice(o, o + s)
                                       for o, s in zip(offset, part_shape, strict=True))]
-        part = dataclasses.replace(
-            request, name=f"{name}/part_{i}", initializer=initializer, partitioner=None,
+        part = request._replace(
+            name=f"{name}/part_{i}", initializer=initializer, partitioner=None,
             shape=None if initializer is not None and not callable(initializer) else part_shape)
         parts.append(_get_single(graph, part, PartitionInfo(list(dims), offset)))
     partitioned = PartitionedVariable(name, dims, dtype, parts, axis, partitions)
