@@ -145,7 +145,8 @@ class VariableScope:
         defaults = (self._initializer, self._regularizer, self._partitioner, self._constraint,
                     self._dtype, self._sharding, self._reuse)
         inherited = dict(zip(_INHERITED, [e if e is not None else d
-                                          for e, d in zip(explicit, defaults)]))
+                                          for e, d in zip(explicit, defaults, strict=True)],
+                             strict=True))
         request = VariableRequest(f"{self._name}/{name}" if self._name else name,
                                   shape=shape, trainable=trainable, collections=collections,
                                   validate_shape=validate_shape, **inherited)
