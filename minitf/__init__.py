@@ -6,6 +6,7 @@ turns a model function written that way into pure `init` / `apply` functions
 for jit, grad and optax.
 """
 from minitf import layers, losses, nn, train
+from minitf.placement import device
 from minitf.core import lift as control_flow
 from minitf.core import dtypes
 from minitf.core import initializers

@@ -5,10 +5,12 @@
 `dropout`, `flatten` and the pooling layers have no variables. Batch-norm moving
 averages come back from `model.apply_with_updates` (see `normalization`).
 """
-from minitf.layers.convolutional import conv2d
+from minitf.layers.convolutional import (conv1d, conv2d, conv2d_transpose, conv3d,
+                                         conv3d_transpose, separable_conv2d)
 from minitf.layers.core import dense, dropout, flatten
 from minitf.layers.normalization import batch_normalization
 from minitf.layers.pooling import average_pooling2d, max_pooling2d
 
 __all__ = ["dense", "conv2d", "dropout", "flatten", "batch_normalization", "max_pooling2d",
-           "average_pooling2d"]
+           "average_pooling2d", "conv1d", "conv3d", "conv2d_transpose", "conv3d_transpose",
+           "separable_conv2d"]

@@ -210,3 +210,25 @@ def avg_pool(value: Any, ksize: Any, strides: Any, padding: str,
 
 max_pool2d = max_pool
 avg_pool2d = avg_pool
+
+
+@tf_op("xw_plus_b")
+def xw_plus_b(x: Any, weights: Any, biases: Any) -> jax.Array:
+    """matmul(x, weights) + biases (TF1's fully connected op)."""
+    return bias_add.__wrapped__(jnp.matmul(_arr(x), _arr(weights)), biases)
+
+
+@tf_op("LRN")
+def local_response_normalization(input: Any, depth_radius: int = 5,  # noqa: A002
+                                 bias: float = 1.0, alpha: float = 1.0,
+                                 beta: float = 0.5) -> jax.Array:
+    """x / (bias + alpha * sum of squares over channels d-r..d+r) ** beta (TF's LRN, NHWC)."""
+    x = _arr(input)
+    r = int(depth_radius)
+    window = (1,) * (x.ndim - 1) + (2 * r + 1,)
+    pads = ((0, 0),) * (x.ndim - 1) + ((r, r),)
+    sqr_sum = jax.lax.reduce_window(jnp.square(x), 0.0, jax.lax.add, window, (1,) * x.ndim, pads)
+    return x / jnp.power(bias + alpha * sqr_sum, beta)
+
+
+lrn = local_response_normalization
