@@ -7,6 +7,7 @@ for jit, grad and optax.
 """
 from minitf import layers, losses, nn, train
 from minitf.placement import device
+from minitf import contrib
 from minitf.core import lift as control_flow
 from minitf.core import dtypes
 from minitf.core import initializers

@@ -475,3 +475,6 @@ def assert_like_rnncell(cell_name: str, cell: Any) -> None:
     if problems:
         raise TypeError("The argument {!r} ({}) is not an RNNCell: {}.".format(
             cell_name, cell, ", ".join(problems)))
+
+
+from minitf.nn.rnn_wrappers import DeviceWrapper, DropoutWrapper, ResidualWrapper  # noqa: E402
