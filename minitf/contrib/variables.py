@@ -58,19 +58,23 @@ def model_variable_getter(rename: dict[str, str] | None = None,
                           variables_collections: Any = None) -> Any:
     """A custom getter making a layer's variables model variables (slim's layer getter).
 
-    `kernel`/`bias` become `weights`/`biases` when `rename` says so, and each
-    variable joins `variables_collections` (a list, or a dict by short name).
+    `kernel`/`bias` become `weights`/`biases` when `rename` says so. The
+    layer's own variables (directly in the scope named by the getter's `owner`,
+    set once the scope is entered) also join `variables_collections` (a list, or
+    a dict by short name); a nested layer's (a normalizer's) do not, as in slim.
     """
     def getter(getter: Any, name: str, *args: Any, collections: Any = None,
                **kwargs: Any) -> Any:
         parts = name.split("/")
         if rename and parts[-1] in rename:
             parts[-1] = rename[parts[-1]]
-        extra = collections_for(variables_collections, parts[-1])
+        own = "/".join(parts[:-1]) == getattr(custom_getter, "owner", None)
+        extra = collections_for(variables_collections, parts[-1]) if own else []
         wanted = list(dict.fromkeys(list(collections or []) + extra +
                                     [GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]))
         return getter("/".join(parts), *args, collections=wanted, **kwargs)
 
+    custom_getter = getter
     return getter
 
 

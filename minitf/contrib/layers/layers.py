@@ -10,7 +10,8 @@ under the scope's name. Every layer is `add_arg_scope`-decorated.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+import contextlib
+from typing import Any, Callable, Iterator
 
 import jax
 import jax.numpy as jnp
@@ -33,10 +34,14 @@ __all__ = ["convolution", "convolution2d", "conv2d", "convolution2d_transpose",
 _RENAME = {"kernel": "weights", "bias": "biases"}
 
 
+@contextlib.contextmanager
 def _scope(scope: Any, default: str, reuse: Any, variables_collections: Any,
-           rename: dict | None = _RENAME) -> Any:
-    return variable_scope(scope, default, reuse=reuse,
-                          custom_getter=model_variable_getter(rename, variables_collections))
+           rename: dict | None = _RENAME) -> Iterator[Any]:
+    """variable_scope(scope, default) with slim's model-variable getter owning that scope."""
+    getter = model_variable_getter(rename, variables_collections)
+    with variable_scope(scope, default, reuse=reuse, custom_getter=getter) as sc:
+        getter.owner = sc.name
+        yield sc
 
 
 def _channels(data_format: Any) -> str:
