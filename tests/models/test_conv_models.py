@@ -131,3 +131,27 @@ def test_contrib_layers_outputs_collections_and_updates_match_tf():
     images = RNG.standard_normal((BATCH, 6, 6, 3)).astype(np.float32)
     ids = RNG.integers(0, 7, (BATCH, 4)).astype(np.int32)
     compare_model(contrib_layers_net, images, ids, run_update_ops=True, tol=2e-5)
+
+
+def class_layers_net(tf, images):
+    """Keras-style layer objects (TF1's tf.layers classes), one object called twice."""
+    conv = tf.layers.Conv2D(4, 3, padding="same", activation=tf.nn.relu)
+    bn = tf.layers.BatchNormalization(momentum=0.9)
+    with tf.variable_scope("tower"):  # inference first: see the DCGAN note on update reads
+        b = bn(conv(images[:, ::-1]), training=False)
+    a = bn(conv(images), training=True)  # same weights, called outside the scope
+    h = tf.layers.MaxPooling2D(2, 2)(a)
+    h = tf.layers.SeparableConv2D(5, 3, depth_multiplier=2)(h)
+    h = tf.layers.Conv2DTranspose(3, 2, strides=2, name="up")(h)
+    h = tf.layers.Dropout(0.3)(h, training=False)
+    flat = tf.layers.Flatten()(h)
+    named = [tf.layers.Dense(3, name="head"), tf.layers.Dense(3, name="head")]
+    outs = [layer(flat) for layer in named]
+    same = [v.name for v in conv.variables] == ["tower/conv2d/kernel:0", "tower/conv2d/bias:0"]
+    return a, b, outs, tf.constant(same and conv.kernel is conv.variables[0])
+
+
+def test_class_style_layers_match_tf():
+    images = RNG.standard_normal((BATCH, 8, 8, 3)).astype(np.float32)
+    tf_run, outputs = compare_model(class_layers_net, images, run_update_ops=True, tol=2e-5)
+    assert bool(outputs[-1]) and tf_run["outputs"][-1]
