@@ -6,7 +6,7 @@ computes the same inside `transform`; values agree to 1e-6.
 import numpy as np
 import pytest
 
-from tf_reference import compare, run_tf
+from tf_reference import run_tf
 
 import minitf
 

@@ -477,4 +477,5 @@ def assert_like_rnncell(cell_name: str, cell: Any) -> None:
             cell_name, cell, ", ".join(problems)))
 
 
-from minitf.nn.rnn_wrappers import DeviceWrapper, DropoutWrapper, ResidualWrapper  # noqa: E402
+# tf.nn.rnn_cell.DropoutWrapper etc. (defined after RNNCell, which they subclass)
+from minitf.nn.rnn_wrappers import DeviceWrapper, DropoutWrapper, ResidualWrapper  # noqa: E402,F401

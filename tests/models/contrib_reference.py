@@ -175,8 +175,11 @@ def _variable_collections(graph):
     return {name: sorted(keys) for name, keys in membership.items()}
 
 
-def run_tf(build, inputs, run_update_ops=False, seed=0, feed_values=True):
-    """Build under TF1 (with contrib), set seeded values, run; a dict of what TF built."""
+def run_tf(build, inputs, run_update_ops=False, seed=0, feed_values=True, checkpoint=None):
+    """Build under TF1 (with contrib), set seeded values, run; a dict of what TF built.
+
+    With `checkpoint` (a path prefix), TF's `Saver` also writes the seeded values there.
+    """
     graph = tf1.Graph()
     with graph.as_default():
         tf1.set_random_seed(seed)
@@ -195,6 +198,8 @@ def run_tf(build, inputs, run_update_ops=False, seed=0, feed_values=True):
             for v in variables:
                 v.load(_values_for(rng, v.op.name, sess.run(v)), sess)
             params = {v.op.name: sess.run(v) for v in variables}
+            if checkpoint is not None:
+                tf1.train.Saver().save(sess, checkpoint)
             feed = dict(zip(placeholders, inputs))
             fetch = [out, tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)] if run_update_ops else out
             outputs = sess.run(fetch, feed)

@@ -89,7 +89,7 @@ def two_element_tuple(int_or_tuple: Any) -> tuple[int, int]:
         return int(int_or_tuple), int(int_or_tuple)
     if hasattr(int_or_tuple, "as_list"):
         return two_element_tuple(int_or_tuple.as_list())
-    raise ValueError(f"Must be an int, a list with 2 elements or a TensorShape of length 2")
+    raise ValueError("Must be an int, a list with 2 elements or a TensorShape of length 2")
 
 
 def get_variable_collections(variables_collections: Any, name: str) -> Any:
