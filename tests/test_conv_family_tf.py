@@ -29,6 +29,10 @@ def nn_ops(tf, x, seq, vol):
             tf.nn.separable_conv2d(x, tf.get_variable("sd", [3, 3, 3, 2]),
                                    tf.get_variable("sp", [1, 1, 6, 4]), [1, 2, 2, 1], "VALID"),
             tf.nn.lrn(x, depth_radius=1, bias=2.0, alpha=0.3, beta=0.75),
+            tf.nn.conv1d_transpose(seq, tf.get_variable("k1t", [3, 2, 3]), [2, 18, 2], 2),
+            tf.nn.conv3d_transpose(vol, tf.get_variable("k3t", [2, 2, 2, 3, 2]), [1, 10, 12, 8, 3],
+                                   [1, 2, 2, 2, 1], "VALID"),
+            tf.nn.atrous_conv2d_transpose(x, kt, [2, 7, 6, 5], 2, "SAME"),
             tf.nn.xw_plus_b(tf.reshape(x, [2, -1]), tf.get_variable("w", [126, 3]),
                             tf.get_variable("b", [3]))]
     return outs
@@ -45,7 +49,8 @@ def conv_layers(tf, x, seq, vol):
             tf.layers.conv1d(seq, 5, 3, strides=2, padding="same", activation=tf.nn.relu),
             tf.layers.conv3d(vol, 3, 2),
             tf.layers.separable_conv2d(x, 5, 3, depth_multiplier=2, padding="same"),
-            tf.layers.conv2d_transpose(x, 2, 3, strides=2, padding="valid")]
+            tf.layers.conv2d_transpose(x, 2, 3, strides=2, padding="valid"),
+            tf.layers.conv3d_transpose(vol, 2, 2, strides=(2, 1, 2), padding="same")]
 
 
 def test_conv_layers():
