@@ -13,8 +13,7 @@ from typing import Any, Callable
 
 import jax
 
-from minitf.core import get_variable
-from minitf.core.initializers import Zeros
+from minitf.core import get_variable, initializers
 from minitf.layers._scoping import (add_activity_regularization, as_input, layer_scope,
                                     variable_dtype)
 from minitf.nn import conv_ops as _conv_ops
@@ -100,7 +99,7 @@ def _convolution(rank: int, inputs: Any, filters: int, kernel_size: Any, strides
 def conv1d(inputs: Any, filters: int, kernel_size: Any, strides: Any = 1, padding: str = "valid",
            data_format: str = "channels_last", dilation_rate: Any = 1,
            activation: Callable | None = None, use_bias: bool = True,
-           kernel_initializer: Any = None, bias_initializer: Any = Zeros(),
+           kernel_initializer: Any = None, bias_initializer: Any = initializers.Zeros(),
            kernel_regularizer: Any = None, bias_regularizer: Any = None,
            activity_regularizer: Any = None, trainable: bool = True, name: Any = None,
            reuse: Any = None) -> jax.Array:
@@ -115,7 +114,7 @@ def conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),
            padding: str = "valid", data_format: str = "channels_last",
            dilation_rate: Any = (1, 1), activation: Callable | None = None,
            use_bias: bool = True, kernel_initializer: Any = None,
-           bias_initializer: Any = Zeros(), kernel_regularizer: Any = None,
+           bias_initializer: Any = initializers.Zeros(), kernel_regularizer: Any = None,
            bias_regularizer: Any = None, activity_regularizer: Any = None,
            trainable: bool = True, name: Any = None, reuse: Any = None) -> jax.Array:
     """2-D convolution layer; `padding` 'valid' or 'same' (TF's SAME padding)."""
@@ -129,7 +128,7 @@ def conv3d(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1, 1)
            padding: str = "valid", data_format: str = "channels_last",
            dilation_rate: Any = (1, 1, 1), activation: Callable | None = None,
            use_bias: bool = True, kernel_initializer: Any = None,
-           bias_initializer: Any = Zeros(), kernel_regularizer: Any = None,
+           bias_initializer: Any = initializers.Zeros(), kernel_regularizer: Any = None,
            bias_regularizer: Any = None, activity_regularizer: Any = None,
            trainable: bool = True, name: Any = None, reuse: Any = None) -> jax.Array:
     """3-D convolution layer over [batch, depth, height, width, channels]."""
@@ -185,7 +184,7 @@ def _convolution_transpose(rank: int, inputs: Any, filters: int, kernel_size: An
 def conv2d_transpose(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1),
                      padding: str = "valid", data_format: str = "channels_last",
                      activation: Callable | None = None, use_bias: bool = True,
-                     kernel_initializer: Any = None, bias_initializer: Any = Zeros(),
+                     kernel_initializer: Any = None, bias_initializer: Any = initializers.Zeros(),
                      kernel_regularizer: Any = None, bias_regularizer: Any = None,
                      activity_regularizer: Any = None, trainable: bool = True,
                      name: Any = None, reuse: Any = None) -> jax.Array:
@@ -199,7 +198,7 @@ def conv2d_transpose(inputs: Any, filters: int, kernel_size: Any, strides: Any =
 def conv3d_transpose(inputs: Any, filters: int, kernel_size: Any, strides: Any = (1, 1, 1),
                      padding: str = "valid", data_format: str = "channels_last",
                      activation: Callable | None = None, use_bias: bool = True,
-                     kernel_initializer: Any = None, bias_initializer: Any = Zeros(),
+                     kernel_initializer: Any = None, bias_initializer: Any = initializers.Zeros(),
                      kernel_regularizer: Any = None, bias_regularizer: Any = None,
                      activity_regularizer: Any = None, trainable: bool = True,
                      name: Any = None, reuse: Any = None) -> jax.Array:
@@ -215,7 +214,8 @@ def separable_conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any =
                      dilation_rate: Any = (1, 1), depth_multiplier: int = 1,
                      activation: Callable | None = None, use_bias: bool = True,
                      depthwise_initializer: Any = None, pointwise_initializer: Any = None,
-                     bias_initializer: Any = Zeros(), depthwise_regularizer: Any = None,
+                     bias_initializer: Any = initializers.Zeros(),
+                     depthwise_regularizer: Any = None,
                      pointwise_regularizer: Any = None, bias_regularizer: Any = None,
                      activity_regularizer: Any = None, trainable: bool = True,
                      name: Any = None, reuse: Any = None) -> jax.Array:

@@ -17,7 +17,7 @@ import numpy as np
 from minitf.core import unwrap
 from minitf.ops import tf_op
 
-__all__ = ["convolution", "conv1d", "conv3d", "conv2d_transpose", "conv1d_transpose",
+__all__ = ["conv", "convolution", "conv1d", "conv3d", "conv2d_transpose", "conv1d_transpose",
            "conv3d_transpose", "atrous_conv2d", "atrous_conv2d_transpose", "depthwise_conv2d",
            "separable_conv2d"]
 
@@ -54,7 +54,7 @@ def _padding(padding: Any) -> Any:
 
 
 def _channels_first(data_format: str | None, rank: int) -> bool:
-    if data_format is None or data_format in ("channels_last",) or data_format == _FORMATS[rank][0]:
+    if data_format in (None, "channels_last", _FORMATS[rank][0]):
         return False
     if data_format in ("channels_first", _FORMATS[rank][1]):
         return True
@@ -62,8 +62,9 @@ def _channels_first(data_format: str | None, rank: int) -> bool:
                      f"got {data_format!r}")
 
 
-def _conv(x: jax.Array, kernel: jax.Array, rank: int, strides: Any, padding: Any,
+def conv(x: jax.Array, kernel: jax.Array, rank: int, strides: Any, padding: Any,
           data_format: str | None, dilations: Any, groups: int = 1) -> jax.Array:
+    """The one N-D convolution behind every op here (TF's kernel layout and padding)."""
     first = _channels_first(data_format, rank)
     fmt = _FORMATS[rank][1 if first else 0]
     return jax.lax.conv_general_dilated(
@@ -78,7 +79,7 @@ def convolution(input: Any, filter: Any = None, padding: str | None = None,  # n
                 filters: Any = None, dilations: Any = None) -> jax.Array:
     """N-D convolution (rank from the kernel): TF's `tf.nn.convolution`."""
     kernel = _arr(filters if filters is not None else filter)
-    return _conv(_arr(input), kernel, kernel.ndim - 2, strides, padding, data_format,
+    return conv(_arr(input), kernel, kernel.ndim - 2, strides, padding, data_format,
                  dilations if dilations is not None else dilation_rate)
 
 
@@ -88,7 +89,7 @@ def conv1d(value: Any = None, filters: Any = None, stride: Any = None, padding: 
            dilations: Any = None) -> jax.Array:
     """1-D convolution; `filters` is (width, in, out)."""
     x = _arr(input if input is not None else value)
-    return _conv(x, _arr(filters), 1, stride, padding, data_format, dilations)
+    return conv(x, _arr(filters), 1, stride, padding, data_format, dilations)
 
 
 @tf_op("Conv3D")
@@ -97,7 +98,7 @@ def conv3d(input: Any, filter: Any = None, strides: Any = None,  # noqa: A002 - 
            filters: Any = None) -> jax.Array:
     """3-D convolution; `filter` is (d, h, w, in, out); `strides` has length 5."""
     kernel = _arr(filters if filters is not None else filter)
-    return _conv(_arr(input), kernel, 3, strides, padding, data_format, dilations)
+    return conv(_arr(input), kernel, 3, strides, padding, data_format, dilations)
 
 
 def _static_shape(output_shape: Any, value: jax.Array) -> tuple[int, ...]:
@@ -131,7 +132,7 @@ def _transpose(value: Any, kernel: Any, output_shape: Any, rank: int, strides: A
     forward_kernel = kernel  # (spatial..., out_channels, in_channels) is HWIO read backwards
 
     def forward(y: jax.Array) -> jax.Array:
-        return _conv(y, forward_kernel, rank, strides, padding, data_format, dilations)
+        return conv(y, forward_kernel, rank, strides, padding, data_format, dilations)
 
     expected = jax.eval_shape(forward, jax.ShapeDtypeStruct(shape, value.dtype)).shape
     if tuple(expected) != tuple(value.shape):
@@ -174,7 +175,7 @@ def atrous_conv2d(value: Any, filters: Any, rate: int, padding: str) -> jax.Arra
     """Dilated 2-D convolution with stride 1 (`rate` - 1 zeros between kernel taps)."""
     if int(rate) < 1:
         raise ValueError(f"rate {rate} cannot be less than one")
-    return _conv(_arr(value), _arr(filters), 2, 1, padding, "NHWC", int(rate))
+    return conv(_arr(value), _arr(filters), 2, 1, padding, "NHWC", int(rate))
 
 
 @tf_op("atrous_conv2d_transpose")
@@ -188,7 +189,7 @@ def _depthwise(x: jax.Array, kernel: jax.Array, strides: Any, padding: Any,
     """Each input channel convolved with its own `multiplier` filters (TF's channel order)."""
     kh, kw, channels, multiplier = kernel.shape
     grouped = kernel.reshape(kh, kw, 1, channels * multiplier)
-    return _conv(x, grouped, 2, strides, padding, data_format, dilations, groups=channels)
+    return conv(x, grouped, 2, strides, padding, data_format, dilations, groups=channels)
 
 
 @tf_op("depthwise")
@@ -207,4 +208,4 @@ def separable_conv2d(input: Any, depthwise_filter: Any, pointwise_filter: Any,  
     """A depthwise conv followed by a 1x1 `pointwise_filter` (1, 1, in * multiplier, out)."""
     depthwise = _depthwise(_arr(input), _arr(depthwise_filter), strides, padding, data_format,
                            dilations if dilations is not None else rate)
-    return _conv(depthwise, _arr(pointwise_filter), 2, 1, "VALID", data_format, 1)
+    return conv(depthwise, _arr(pointwise_filter), 2, 1, "VALID", data_format, 1)

@@ -13,8 +13,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from minitf.core.arraylike import unwrap
-from minitf.core.frame import get_default_graph
+from minitf.core import get_default_graph, unwrap
+from minitf.nn import conv_ops
 from minitf.ops import tf_op
 
 
@@ -169,15 +169,11 @@ def _padding(padding: str) -> str:
 def conv2d(input: Any, filter: Any = None, strides: Any = None,  # noqa: A002 - TF spelling
            padding: str | None = None, use_cudnn_on_gpu: bool = True,
            data_format: str = "NHWC", dilations: Any = 1, filters: Any = None) -> jax.Array:
-    """2-D convolution; `filter` is (kh, kw, in, out) as in TF."""
+    """2-D convolution; `filter` is (kh, kw, in, out) as in TF (see `conv_ops`)."""
     kernel = _arr(filters if filters is not None else filter)
     if strides is None or padding is None:
         raise ValueError("conv2d needs `strides` and `padding`.")
-    dn = (data_format, "HWIO", data_format)
-    return jax.lax.conv_general_dilated(
-        _arr(input), kernel, window_strides=_spatial(strides, 2, "strides"),
-        padding=_padding(padding), rhs_dilation=_spatial(dilations, 2, "dilations"),
-        dimension_numbers=dn)
+    return conv_ops.conv(_arr(input), kernel, 2, strides, padding, data_format, dilations)
 
 
 def _pool_window(x: jax.Array, ksize: Any, strides: Any, data_format: str) -> tuple:

@@ -13,9 +13,7 @@ from typing import Any, Sequence
 import jax
 import jax.numpy as jnp
 
-from minitf.core.arraylike import unwrap
-from minitf.core.scopes import name_scope, variable_scope
-from minitf.core.lift import scan
+from minitf.core import name_scope, scan, unwrap, variable_scope
 from minitf.nn.rnn_cell import assert_like_rnncell
 
 

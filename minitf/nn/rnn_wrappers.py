@@ -114,7 +114,7 @@ class DropoutWrapper(_Wrapper):
 
 
 class ResidualWrapper(_Wrapper):
-    """output = inputs + cell output (or `residual_fn(inputs, output)`); the state is the cell's."""
+    """output = inputs + cell output (or `residual_fn(inputs, output)`); state: the cell's."""
 
     def __init__(self, cell: Any, residual_fn: Callable | None = None) -> None:
         super().__init__(cell)
