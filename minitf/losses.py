@@ -65,7 +65,7 @@ def compute_weighted_loss(losses: Any, weights: Any = 1.0, scope: str | None = N
     with name_scope(scope or "weighted_loss"):
         losses = _arr(losses)
         input_dtype = losses.dtype
-        losses = losses.astype(jnp.float32) if input_dtype != jnp.float64 else losses
+        losses = losses.astype(jnp.float32)  # TF computes the reduction in float32
         weights = _arr(weights).astype(losses.dtype)
         weighted = losses * weights
         if reduction == Reduction.NONE:
