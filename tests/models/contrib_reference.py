@@ -2,7 +2,7 @@
 
 TF 2.21 has no `tf.contrib`: on the TF side `tf` is `tensorflow.compat.v1` plus a
 `contrib` namespace made of the real thing where it still exists — tf-slim
-(`slim`, `layers`, `framework`; two import shims make tf-slim 1.1 load on TF 2.21)
+(`slim`, `layers`, `framework`; three shims make tf-slim 1.1 run on TF 2.21)
 and TF1's own RNN cells and drivers — and, for the pieces that left with contrib
 (`sequence_loss`, `stack_bidirectional_dynamic_rnn`, `embed_sequence`,
 `LSTMBlockCell`), reference definitions written here from TF1's documented
@@ -29,18 +29,22 @@ import tensorflow.compat.v1 as tf1  # noqa: E402
 import tf_keras.src.legacy_tf_layers as _legacy_layers  # noqa: E402
 from tensorflow.python.framework import ops as _tf_ops  # noqa: E402
 from tensorflow.python.framework import tensor as _tf_tensor  # noqa: E402
+from tensorflow.python.ops import control_flow_ops as _control_flow_ops  # noqa: E402
 
 import minitf  # noqa: E402
 
 tf1.disable_v2_behavior()
 
-# tf-slim 1.1 imports `tf_keras.legacy_tf_layers.*` (now under tf_keras.src) and `ops.Tensor`.
+# tf-slim 1.1 uses `tf_keras.legacy_tf_layers.*` (now under tf_keras.src), `ops.Tensor`
+# and `control_flow_ops.cond`, gone from TF 2.21.
 sys.modules.setdefault("tf_keras.legacy_tf_layers", _legacy_layers)
 for _name in ("base", "core", "convolutional", "normalization", "pooling"):
     sys.modules.setdefault(f"tf_keras.legacy_tf_layers.{_name}",
                            importlib.import_module(f"tf_keras.src.legacy_tf_layers.{_name}"))
 if not hasattr(_tf_ops, "Tensor"):
     _tf_ops.Tensor = _tf_tensor.Tensor
+if not hasattr(_control_flow_ops, "cond"):  # tf-slim's smart_cond on a tensor predicate
+    _control_flow_ops.cond = tf1.cond
 
 import tf_slim  # noqa: E402
 

@@ -97,7 +97,7 @@ def test_cifar_style_conv_net_and_losses_match_tf():
     compare_model(cifar_style_net, images, labels, tol=2e-5)
 
 
-def contrib_layers_net(tf, images, ids):
+def contrib_layers_net(tf, images, ids, training):
     layers, framework = tf.contrib.layers, tf.contrib.framework
     with framework.arg_scope([layers.fully_connected],
                              weights_regularizer=layers.l2_regularizer(0.01)):
@@ -120,17 +120,23 @@ def contrib_layers_net(tf, images, ids):
                               scale=True)
     bn_fused = layers.batch_norm(h, is_training=True, updates_collections=None)
     bn_layer = layers.batch_norm(h, is_training=True, decay=0.9)
+    bn_switched = [layers.batch_norm(h, is_training=training, scale=True, scope="switched"),
+                   layers.batch_norm(y, is_training=training, scope="switched_2d")]
     reg = layers.apply_regularization(layers.l1_regularizer(0.1),
                                       framework.get_variables("fully_connected"))
     counts = [tf.constant(len(framework.get_model_variables())),
               tf.constant(len(framework.get_variables("out", suffix="weights")))]
-    return out, emb, bn_2d, bn_fused, bn_layer, reg, tf.losses.get_regularization_loss(), counts
+    return (out, emb, bn_2d, bn_fused, bn_layer, bn_switched, reg,
+            tf.losses.get_regularization_loss(), counts)
 
 
-def test_contrib_layers_outputs_collections_and_updates_match_tf():
+@pytest.mark.parametrize("training", [True, False])
+def test_contrib_layers_outputs_collections_and_updates_match_tf(training):
+    """`training` is fed as a boolean tensor: batch norm picks its branch at run time."""
     images = RNG.standard_normal((BATCH, 6, 6, 3)).astype(np.float32)
     ids = RNG.integers(0, 7, (BATCH, 4)).astype(np.int32)
-    compare_model(contrib_layers_net, images, ids, run_update_ops=True, tol=2e-5)
+    compare_model(contrib_layers_net, images, ids, np.array(training), run_update_ops=True,
+                  tol=2e-5)
 
 
 def class_layers_net(tf, images):

@@ -94,3 +94,26 @@ def bidirectional_models(tf, x, lengths):
 
 def test_bidirectional_and_stacked_rnns_match_tf():
     compare_model(bidirectional_models, SEQ, LENGTHS)
+
+
+def test_dropout_wrapper_in_dynamic_rnn_draws_from_apply_rng():
+    """Dropout masks come from `apply(..., rng=)`: the same key gives the same outputs, and
+    keep probabilities of 1 leave the wrapped cell's outputs unchanged."""
+    import minitf
+
+    def build(keep):
+        def f(x):
+            cell = minitf.contrib.rnn.DropoutWrapper(
+                minitf.contrib.rnn.LSTMBlockCell(4), input_keep_prob=keep,
+                output_keep_prob=keep, state_keep_prob=keep)
+            return minitf.nn.dynamic_rnn(cell, x, dtype=minitf.float32)[0]
+        return minitf.transform(f)
+
+    dropped, kept = build(0.5), build(1.0)
+    params = kept.init(jax.random.PRNGKey(0), SEQ)
+    a, b, c = (jax.jit(dropped.apply)(params, SEQ, rng=jax.random.PRNGKey(k)) for k in (1, 1, 2))
+    np.testing.assert_array_equal(a, b)
+    assert not np.allclose(a, c) and 0.3 < float(np.mean(np.asarray(a) == 0)) < 0.8
+    plain = minitf.transform(lambda x: minitf.nn.dynamic_rnn(
+        minitf.contrib.rnn.LSTMBlockCell(4), x, dtype=minitf.float32)[0])
+    np.testing.assert_allclose(kept.apply(params, SEQ), plain.apply(params, SEQ), rtol=1e-6)
