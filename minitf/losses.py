@@ -24,6 +24,7 @@ from minitf.ops import tf_op
 __all__ = ["Reduction", "compute_weighted_loss", "absolute_difference", "mean_squared_error",
            "log_loss", "hinge_loss", "huber_loss", "sigmoid_cross_entropy",
            "softmax_cross_entropy", "sparse_softmax_cross_entropy", "cosine_distance",
+           "mean_pairwise_squared_error",
            "add_loss", "get_losses", "get_regularization_losses", "get_regularization_loss",
            "get_total_loss"]
 
@@ -203,6 +204,31 @@ def cosine_distance(labels: Any, predictions: Any, axis: int | None = None,
     losses = 1 - jnp.sum(labels * predictions, axis=axis, keepdims=True)
     return compute_weighted_loss(losses, weights, scope or "cosine_distance_loss",
                                  loss_collection, reduction)
+
+
+def mean_pairwise_squared_error(labels: Any, predictions: Any, weights: Any = 1.0,
+                                scope: str | None = None,
+                                loss_collection: str = GraphKeys.LOSSES) -> jax.Array:
+    """Mean over pairs (i, j) within each row of ((p_i - l_i) - (p_j - l_j)) ** 2, weighted.
+
+    A row's pairs are those of its elements with non-zero weight; the rows' values times
+    the weights are summed (TF1's formula, computed from per-row sums of the differences).
+    """
+    labels, predictions = _pair(labels, predictions)
+    with name_scope(scope or "mean_pairwise_squared_error"):
+        diffs = predictions - labels
+        axes = tuple(range(1, diffs.ndim))
+        w = _arr(weights).astype(jnp.float32)
+        present = jnp.sum(jnp.where(w == 0, 0.0, 1.0) * jnp.ones_like(diffs), axis=axes,
+                          keepdims=True)
+        term1 = 2.0 * _div_no_nan(jnp.sum(jnp.square(diffs), axis=axes, keepdims=True),
+                                  jnp.maximum(present - 1, 0))
+        term2 = 2.0 * _div_no_nan(jnp.square(jnp.sum(diffs, axis=axes, keepdims=True)),
+                                  jnp.maximum(present * (present - 1), 0))
+        loss = jnp.sum((term1 - term2) * w)
+        loss = jnp.where(jnp.sum(present) > 0, loss, jnp.zeros_like(loss))
+        add_loss(loss, loss_collection)
+        return loss
 
 
 def _values(items: list[Any]) -> list[jax.Array]:

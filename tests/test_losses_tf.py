@@ -37,6 +37,10 @@ def all_losses(tf, pred, labels, sparse, weights):
                                    tf.nn.l2_normalize(pred, 1), axis=1, weights=weights,
                                    reduction=red)]
     outs.append(L.mean_squared_error(labels, pred))
+    outs += [L.mean_pairwise_squared_error(labels, pred),
+             L.mean_pairwise_squared_error(labels, pred, weights),
+             L.mean_pairwise_squared_error(labels, pred, tf.constant([1.0, 0.0, 2.0, 3.0])[:, None]
+                                           * tf.constant([[1.0, 0.0, 1.0]]))]
     outs.append(L.sparse_softmax_cross_entropy(sparse[:, None], pred, loss_collection=None))
     outs.append(tf.add_n([tf.reduce_sum(loss) for loss in L.get_losses()]))
     outs.append(tf.constant(len(L.get_losses())))
