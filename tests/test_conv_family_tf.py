@@ -50,7 +50,12 @@ def conv_layers(tf, x, seq, vol):
             tf.layers.conv3d(vol, 3, 2),
             tf.layers.separable_conv2d(x, 5, 3, depth_multiplier=2, padding="same"),
             tf.layers.conv2d_transpose(x, 2, 3, strides=2, padding="valid"),
-            tf.layers.conv3d_transpose(vol, 2, 2, strides=(2, 1, 2), padding="same")]
+            tf.layers.conv3d_transpose(vol, 2, 2, strides=(2, 1, 2), padding="same"),
+            tf.layers.max_pooling1d(seq, 2, 2, padding="same"),
+            tf.layers.average_pooling1d(seq, 3, 2),
+            tf.layers.max_pooling3d(vol, 2, (1, 2, 2)),
+            tf.layers.AveragePooling3D(2, 2, padding="same")(vol),
+            tf.layers.MaxPooling1D(3, 1)(seq)]
 
 
 def test_conv_layers():

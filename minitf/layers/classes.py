@@ -14,7 +14,9 @@ from minitf.layers.base import Layer
 
 __all__ = ["Layer", "Dense", "Dropout", "Flatten", "Conv1D", "Conv2D", "Conv3D",
            "Conv2DTranspose", "Conv3DTranspose", "SeparableConv2D", "BatchNormalization",
-           "MaxPooling2D", "AveragePooling2D", "MaxPool2D", "AvgPool2D", "Convolution1D",
+           "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D",
+           "AveragePooling2D", "AveragePooling3D", "MaxPool1D", "MaxPool2D", "MaxPool3D",
+           "AvgPool1D", "AvgPool2D", "AvgPool3D", "Convolution1D",
            "Convolution2D", "Convolution3D", "Convolution2DTranspose",
            "Convolution3DTranspose"]
 
@@ -79,18 +81,20 @@ class BatchNormalization(Layer):
     call_args = ("training",)
 
 
-class MaxPooling2D(Layer):
-    function = _pool.max_pooling2d
-    default_name = "max_pooling2d"
-    has_variables = False
+def _pooling(class_name: str, function: object, default_name: str) -> type:
+    """A variable-free pooling layer class over its functional form."""
+    return type(class_name, (Layer,), {"function": function, "default_name": default_name,
+                                       "has_variables": False, "__module__": __name__,
+                                       "__doc__": f"`tf.layers.{class_name}`."})
 
 
-class AveragePooling2D(Layer):
-    function = _pool.average_pooling2d
-    default_name = "average_pooling2d"
-    has_variables = False
-
-
-MaxPool2D, AvgPool2D = MaxPooling2D, AveragePooling2D
+MaxPooling1D = _pooling("MaxPooling1D", _pool.max_pooling1d, "max_pooling1d")
+MaxPooling2D = _pooling("MaxPooling2D", _pool.max_pooling2d, "max_pooling2d")
+MaxPooling3D = _pooling("MaxPooling3D", _pool.max_pooling3d, "max_pooling3d")
+AveragePooling1D = _pooling("AveragePooling1D", _pool.average_pooling1d, "average_pooling1d")
+AveragePooling2D = _pooling("AveragePooling2D", _pool.average_pooling2d, "average_pooling2d")
+AveragePooling3D = _pooling("AveragePooling3D", _pool.average_pooling3d, "average_pooling3d")
+MaxPool1D, MaxPool2D, MaxPool3D = MaxPooling1D, MaxPooling2D, MaxPooling3D
+AvgPool1D, AvgPool2D, AvgPool3D = AveragePooling1D, AveragePooling2D, AveragePooling3D
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
 Convolution2DTranspose, Convolution3DTranspose = Conv2DTranspose, Conv3DTranspose
