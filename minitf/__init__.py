@@ -6,8 +6,9 @@ layers, RNN cells, optimizers and checkpoints; `transform` turns a model
 function written that way into pure `init` / `apply` functions for jit, grad
 and optax. This module only gathers the public names; see docs/ARCHITECTURE.md.
 """
-from minitf import checkpoint, layers, losses, nn, ops, train
+from minitf import checkpoint, contrib, layers, losses, nn, ops, train
 from minitf.core import dtypes, initializers
+from minitf.placement import device
 from minitf.core import lift as control_flow
 from minitf.core import (AUTO_REUSE, Graph, GraphKeys, LazyTensor, PartitionedVariable, Template,
                          TensorShape, Transformed, Variable, VariableInfo, VariableScope,

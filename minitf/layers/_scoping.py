@@ -22,9 +22,8 @@ from typing import Any, Iterator
 import jax.numpy as jnp
 
 from minitf.core import dtypes as _dtypes
-from minitf.core.arraylike import unwrap
-from minitf.core.frame import GraphKeys, add_to_collection
-from minitf.core.scopes import VariableScope, name_scope, variable_scope
+from minitf.core import (add_to_collection, GraphKeys, name_scope, unwrap, variable_scope,
+                        VariableScope)
 
 
 @contextlib.contextmanager

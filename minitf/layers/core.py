@@ -12,16 +12,14 @@ import jax
 import jax.numpy as jnp
 
 from minitf import ops as _ops
-from minitf.core.frame import get_default_graph
-from minitf.core.scopes import get_variable
-from minitf.core.initializers import Zeros
+from minitf.core import get_default_graph, get_variable, initializers
 from minitf.layers._scoping import (add_activity_regularization, as_input, layer_scope,
                                     variable_dtype)
 from minitf.nn.ops import bias_add
 
 
 def dense(inputs: Any, units: int, activation: Callable | None = None, use_bias: bool = True,
-          kernel_initializer: Any = None, bias_initializer: Any = Zeros(),
+          kernel_initializer: Any = None, bias_initializer: Any = initializers.Zeros(),
           kernel_regularizer: Any = None, bias_regularizer: Any = None,
           activity_regularizer: Any = None, trainable: bool = True, name: str | None = None,
           reuse: Any = None) -> jax.Array:

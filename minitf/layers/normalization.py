@@ -26,14 +26,12 @@ from typing import Any, Sequence
 import jax
 import jax.numpy as jnp
 
-from minitf.core.arraylike import unwrap
-from minitf.core.assign import assign
-from minitf.core.frame import GraphKeys, add_to_collection
-from minitf.core.scopes import name_scope
-from minitf.core.scopes import get_variable
-from minitf.core.initializers import Ones, Zeros
+from minitf.core import (add_to_collection, assign, get_variable, GraphKeys, initializers,
+                        name_scope, unwrap)
 from minitf.layers._scoping import as_input, layer_scope
 from minitf.nn.ops import batch_normalization as _normalize
+
+Ones, Zeros = initializers.Ones, initializers.Zeros
 
 
 def _axes(axis: int | Sequence[int], ndim: int) -> list[int]:

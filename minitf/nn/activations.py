@@ -10,7 +10,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from minitf.core.arraylike import unwrap
+from minitf.core import unwrap
 from minitf.ops import sigmoid, tanh, tf_op  # noqa: F401 - re-exported as tf.nn.*
 
 

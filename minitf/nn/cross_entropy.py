@@ -11,7 +11,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from minitf.core.arraylike import unwrap
+from minitf.core import unwrap
 from minitf.ops import tf_op
 
 

@@ -13,8 +13,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from minitf.core.arraylike import unwrap
-from minitf.core.frame import get_default_graph
+from minitf.core import get_default_graph, unwrap
+from minitf.nn import conv_ops
 from minitf.ops import tf_op
 
 
@@ -169,15 +169,11 @@ def _padding(padding: str) -> str:
 def conv2d(input: Any, filter: Any = None, strides: Any = None,  # noqa: A002 - TF spelling
            padding: str | None = None, use_cudnn_on_gpu: bool = True,
            data_format: str = "NHWC", dilations: Any = 1, filters: Any = None) -> jax.Array:
-    """2-D convolution; `filter` is (kh, kw, in, out) as in TF."""
+    """2-D convolution; `filter` is (kh, kw, in, out) as in TF (see `conv_ops`)."""
     kernel = _arr(filters if filters is not None else filter)
     if strides is None or padding is None:
         raise ValueError("conv2d needs `strides` and `padding`.")
-    dn = (data_format, "HWIO", data_format)
-    return jax.lax.conv_general_dilated(
-        _arr(input), kernel, window_strides=_spatial(strides, 2, "strides"),
-        padding=_padding(padding), rhs_dilation=_spatial(dilations, 2, "dilations"),
-        dimension_numbers=dn)
+    return conv_ops.conv(_arr(input), kernel, 2, strides, padding, data_format, dilations)
 
 
 def _pool_window(x: jax.Array, ksize: Any, strides: Any, data_format: str) -> tuple:
@@ -210,3 +206,25 @@ def avg_pool(value: Any, ksize: Any, strides: Any, padding: str,
 
 max_pool2d = max_pool
 avg_pool2d = avg_pool
+
+
+@tf_op("xw_plus_b")
+def xw_plus_b(x: Any, weights: Any, biases: Any) -> jax.Array:
+    """matmul(x, weights) + biases (TF1's fully connected op)."""
+    return bias_add.__wrapped__(jnp.matmul(_arr(x), _arr(weights)), biases)
+
+
+@tf_op("LRN")
+def local_response_normalization(input: Any, depth_radius: int = 5,  # noqa: A002
+                                 bias: float = 1.0, alpha: float = 1.0,
+                                 beta: float = 0.5) -> jax.Array:
+    """x / (bias + alpha * sum of squares over channels d-r..d+r) ** beta (TF's LRN, NHWC)."""
+    x = _arr(input)
+    r = int(depth_radius)
+    window = (1,) * (x.ndim - 1) + (2 * r + 1,)
+    pads = ((0, 0),) * (x.ndim - 1) + ((r, r),)
+    sqr_sum = jax.lax.reduce_window(jnp.square(x), 0.0, jax.lax.add, window, (1,) * x.ndim, pads)
+    return x / jnp.power(bias + alpha * sqr_sum, beta)
+
+
+lrn = local_response_normalization

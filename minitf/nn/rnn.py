@@ -13,9 +13,7 @@ from typing import Any, Sequence
 import jax
 import jax.numpy as jnp
 
-from minitf.core.arraylike import unwrap
-from minitf.core.scopes import name_scope, variable_scope
-from minitf.core.lift import scan
+from minitf.core import name_scope, scan, unwrap, variable_scope
 from minitf.nn.rnn_cell import assert_like_rnncell
 
 
@@ -183,3 +181,38 @@ def bidirectional_dynamic_rnn(cell_fw: Any, cell_bw: Any, inputs: Any,
                                               time_major=time_major, scope=bw_scope)
     output_bw = jax.tree_util.tree_map(reverse, output_bw)
     return (output_fw, output_bw), (state_fw, state_bw)
+
+
+def static_bidirectional_rnn(cell_fw: Any, cell_bw: Any, inputs: Sequence[Any],
+                             initial_state_fw: Any = None, initial_state_bw: Any = None,
+                             dtype: Any = None, sequence_length: Any = None,
+                             scope: Any = None) -> tuple[list[Any], Any, Any]:
+    """(outputs, state_fw, state_bw): each output is concat([fw_t, bw_t], 1), as TF1.
+
+    The backward cell runs `static_rnn` on the reversed list (each sequence
+    reversed within its length when `sequence_length` is given), in scope
+    `bidirectional_rnn/bw`; the forward one in `bidirectional_rnn/fw`.
+    """
+    assert_like_rnncell("cell_fw", cell_fw)
+    assert_like_rnncell("cell_bw", cell_bw)
+    if not isinstance(inputs, (list, tuple)):
+        raise TypeError("inputs must be a sequence")
+    if not inputs:
+        raise ValueError("inputs must not be empty")
+    lengths = _sequence_length(sequence_length)
+
+    def reverse(steps: Sequence[Any]) -> list[Any]:
+        stacked = jnp.stack([jnp.asarray(unwrap(s)) for s in steps], 0)
+        return list(_reverse_sequences(stacked, lengths, 0))
+
+    with variable_scope(scope or "bidirectional_rnn"):
+        with variable_scope("fw") as fw_scope:
+            output_fw, state_fw = static_rnn(cell_fw, inputs, initial_state_fw, dtype,
+                                             lengths, scope=fw_scope)
+        with variable_scope("bw") as bw_scope:
+            reversed_bw, state_bw = static_rnn(cell_bw, reverse(inputs), initial_state_bw,
+                                               dtype, lengths, scope=bw_scope)
+    output_bw = reverse(reversed_bw)
+    outputs = [jnp.concatenate([jnp.asarray(unwrap(f)), b], 1)
+               for f, b in zip(output_fw, output_bw)]
+    return outputs, state_fw, state_bw

@@ -25,14 +25,12 @@ import jax.numpy as jnp
 
 from minitf.core import dtypes as _dtypes
 from minitf import ops as _ops
-from minitf.core.arraylike import unwrap
-from minitf.core.frame import get_default_graph
-from minitf.core.partition import fixed_size_partitioner
-from minitf.core.scopes import get_variable_scope, name_scope, variable_scope
-from minitf.core.scopes import get_variable
-from minitf.core.initializers import Constant, Zeros
+from minitf.core import (fixed_size_partitioner, get_default_graph, get_variable,
+                        get_variable_scope, initializers, name_scope, unwrap, variable_scope)
 from minitf.nn import activations as _activations
 from minitf.nn.ops import bias_add
+
+Constant, Zeros = initializers.Constant, initializers.Zeros
 
 _WEIGHTS_VARIABLE_NAME = "kernel"
 _BIAS_VARIABLE_NAME = "bias"
@@ -473,3 +471,8 @@ def assert_like_rnncell(cell_name: str, cell: Any) -> None:
     if problems:
         raise TypeError("The argument {!r} ({}) is not an RNNCell: {}.".format(
             cell_name, cell, ", ".join(problems)))
+
+
+# tf.nn.rnn_cell.DropoutWrapper etc. (defined after RNNCell, which they subclass)
+from minitf.nn.rnn_wrappers import (  # noqa: E402,F401
+    DeviceWrapper, DropoutWrapper, ResidualWrapper)

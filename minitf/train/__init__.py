@@ -26,3 +26,8 @@ from minitf.train.train_step import TrainState, TrainStep  # noqa: E402
 __all__ += ["Optimizer", "OptimizerState", "GradientDescentOptimizer", "MomentumOptimizer",
             "AdamOptimizer", "RMSPropOptimizer", "TrainStep", "TrainState", "resolve_var_list",
             "select", "scope_labels"]
+
+from minitf.train.global_step import (create_global_step, get_global_step,  # noqa: E402
+                                      get_or_create_global_step)
+
+__all__ += ["create_global_step", "get_global_step", "get_or_create_global_step"]

@@ -17,7 +17,7 @@ from typing import Any, Callable, Collection, Iterable, Mapping, Sequence, Union
 import jax.numpy as jnp
 import numpy as np
 
-from minitf.core.params import params_in_scope, scope_matches
+from minitf.core import params_in_scope, scope_matches
 
 #: What `var_list` may be: None (every trainable variable), a scope regex, a
 #: sequence of names / minitf Variables, a params-like mapping (its keys), or a

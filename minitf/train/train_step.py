@@ -116,7 +116,7 @@ def apply_deltas(optimizer: "Optimizer", grads_and_vars: Any, params: Mapping[st
 
 def _owning_model(loss_fn: Callable[..., Any]) -> Any:
     """The `tf.transform` model when `loss_fn` is its bound `apply`, so trainability is known."""
-    from minitf.core.transform import Transformed
+    from minitf.core import Transformed
 
     owner = getattr(loss_fn, "__self__", None)
     return owner if isinstance(owner, Transformed) else None
