@@ -16,8 +16,8 @@ encoding of (name, slice). ``get_tensor("scope/w")`` re-assembles them.
 Hostile files: only regular files are opened; every varint, length, count,
 shape, offset and size is checked against the bytes really present before
 anything is allocated (data ranges may not overlap, so a tensor can never
-decode to more bytes than the files hold); headers TF refuses (big-endian,
-versions it does not read) are refused. Every problem is a
+decode to more bytes than the files hold); headers TF refuses (versions it
+does not read) are refused, and big-endian bundles are byte-swapped as TF does. Every problem is a
 :class:`~minitf.checkpoint.errors.CorruptCheckpointError`.
 """
 
@@ -327,11 +327,8 @@ class TFCheckpointReader:
         self.num_shards = _int32(_last(header, 1, 1, int, index_path, "header"), index_path, "header")
         if not 1 <= self.num_shards <= _MAX_SHARDS:
             raise CorruptCheckpointError(index_path, f"header claims {self.num_shards} data shards", "header")
-        endianness = _last(header, 2, 0, int, index_path, "header")
-        if endianness != 0:
-            raise CorruptCheckpointError(
-                index_path, "the checkpoint is big-endian (or of unknown byte order); like TF, this "
-                "reader reads only bundles of its own (little-endian) byte order", "header")
+        # Like TF, a big-endian bundle is read by swapping bytes (unknown values: little).
+        self.big_endian = _last(header, 2, 0, int, index_path, "header") == 1
         _check_version(header, index_path)
         self._validate(index_path)
         # Tensors we cannot decode are hidden from the maps, with a reason.
@@ -524,6 +521,8 @@ class TFCheckpointReader:
         value = np.frombuffer(raw, dtype=dtype).reshape(entry.shape)  # writable: backed by a bytearray
         if dtype == np.bool_:
             value = value.view(np.uint8) != 0  # only 0/1 are valid bools
+        elif self.big_endian and dtype.itemsize > 1:
+            value.byteswap(inplace=True)  # complex: each part, as TF swaps
         return value
 
     def _decode_strings(self, what: str, entry: _Entry, raw: bytearray, path: str) -> np.ndarray:
