@@ -307,8 +307,8 @@ def test_huge_declared_sizes_allocate_nothing(tmp_path, shape, size):
 
 
 def test_huge_partitioned_and_string_counts_allocate_nothing(tmp_path):
-    # A full entry of 2^60 elements with one tiny slice.
-    proto = bw._entry_proto(1, (1 << 30, 1 << 30), slices=[((0, 1), (0, 1))])
+    # A full entry of 2^56 elements with one tiny slice.
+    proto = bw._entry_proto(1, (1 << 28, 1 << 28), slices=[((0, 1), (0, 1))])
     prefix = str(tmp_path / "s")
     part = bw._entry_proto(1, (1, 1), 0, 0, 4, mask(crc32c(b"\0\0\0\0")))
     from minitf.checkpoint.tf_bundle import slice_key
@@ -417,3 +417,11 @@ def test_headers_tf_refuses_we_refuse(tmp_path):
         else:
             with pytest.raises(CorruptCheckpointError):
                 TFCheckpointReader(prefix).get_tensor("w")
+
+
+def test_empty_tensor_with_a_huge_dimension(tmp_path):
+    """Found by the fuzzer (scale 10, probe 4611): shape (0, 2^62) has no
+    bytes, but numpy refuses to even describe it."""
+    prefix = _one_entry(tmp_path, bw._entry_proto(1, (0, 1 << 62), 0, 0, 0, mask(crc32c(b""))))
+    with pytest.raises(CorruptCheckpointError, match="impossibly many elements"):
+        TFCheckpointReader(prefix).read_all()
