@@ -16,18 +16,19 @@ commit so that a caller (the Saver) can do the renames under its lock.
 from __future__ import annotations
 
 import dataclasses
+import glob
 import os
 import sys
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from minitf.checkpoint.crc32c import crc32c, mask
+from minitf.checkpoint.crc32c import crc32c_many, mask
 from minitf.checkpoint.fileio import TempFile, check_name_length, fsync_dir, temp_tag
 from minitf.checkpoint.sstable import build_table, write_varint
 from minitf.checkpoint.tf_bundle import DTYPE_ENUMS, data_file_name, slice_key
 
-__all__ = ["Sliced", "write_bundle", "stage_bundle", "StagedBundle", "bundle_files"]
+__all__ = ["Sliced", "write_bundle", "stage_bundle", "StagedBundle", "bundle_files", "remove_bundle"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -160,8 +161,8 @@ def stage_bundle(prefix: str | os.PathLike, tensors: Mapping[str, object], num_s
     # Collect (index key, dtype enum, shape, array or None for a sliced full entry).
     items: list[tuple[bytes, bytes | None, np.ndarray | None]] = []
     for name, value in tensors.items():
-        if not isinstance(name, str) or not name:
-            raise TypeError(f"tensor names must be non-empty strings, got {name!r}")
+        if not isinstance(name, str) or not name or name.startswith("\x00"):
+            raise TypeError(f"tensor names must be non-empty strings not starting with NUL, got {name!r}")
         if isinstance(value, Sliced):
             full = tuple(int(d) for d in value.full_shape)
             specs, dtype = [], None
@@ -192,15 +193,18 @@ def stage_bundle(prefix: str | os.PathLike, tensors: Mapping[str, object], num_s
     try:
         offsets = [0] * num_shards
         entries: list[tuple[bytes, bytes]] = [(b"", _header_proto(num_shards))]
+        datas = [arr.reshape(-1).view(np.uint8) if arr.size else b"" for _, _, arr in items
+                 if arr is not None]
+        crcs = iter(crc32c_many(datas))
+        datas = iter(datas)
         for key, proto, arr in items:
             if arr is None:
                 entries.append((key, proto))
                 continue
             shard = shard_of[key]
-            data = arr.reshape(-1).view(np.uint8) if arr.size else b""
-            temps[shard].write(data)
+            temps[shard].write(next(datas))
             entries.append((key, _entry_proto(DTYPE_ENUMS[arr.dtype], arr.shape, shard, offsets[shard],
-                                              arr.nbytes, mask(crc32c(data)))))
+                                              arr.nbytes, mask(next(crcs)))))
             offsets[shard] += arr.nbytes
         temps[-1].write(build_table(entries))
         for temp in temps:
@@ -222,7 +226,7 @@ def write_bundle(prefix: str | os.PathLike, tensors: Mapping[str, object], num_s
     """
     staged = stage_bundle(prefix, tensors, num_shards)
     try:
-        remove_bundle(os.fspath(prefix), index_only=True)
+        remove_bundle(os.fspath(prefix))  # index first: never a mix of old and new
         staged.commit()
     except BaseException:
         staged.discard()
@@ -230,15 +234,12 @@ def write_bundle(prefix: str | os.PathLike, tensors: Mapping[str, object], num_s
     return staged.files
 
 
-def remove_bundle(prefix: str, index_only: bool = False) -> list[str]:
-    """Deletes ``prefix.index`` then its ``prefix.data-*`` files (only those
+def remove_bundle(prefix: str) -> list[str]:
+    """Deletes ``prefix.index``, then its ``prefix.data-*`` files (only those
     names: nothing else is touched); returns what was deleted."""
-    import glob
-
     removed = []
     names = [prefix + ".index"]
-    if not index_only:
-        names += sorted(glob.glob(glob.escape(prefix) + ".data-[0-9][0-9][0-9][0-9][0-9]*-of-[0-9]*"))
+    names += sorted(glob.glob(glob.escape(prefix) + ".data-[0-9][0-9][0-9][0-9][0-9]*-of-[0-9]*"))
     for path in names:
         try:
             os.unlink(path)

@@ -29,6 +29,7 @@ import os
 import re
 import stat
 import struct
+import threading
 import warnings
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -36,7 +37,7 @@ from typing import Any
 import ml_dtypes  # jax's dtype package: jnp.bfloat16 is ml_dtypes.bfloat16
 import numpy as np
 
-from minitf.checkpoint.crc32c import crc32c, unmask
+from minitf.checkpoint.crc32c import crc32c, parallel_map, unmask
 from minitf.checkpoint.errors import CorruptCheckpointError
 from minitf.checkpoint.fileio import open_regular, read_at
 from minitf.checkpoint.sstable import read_table, read_varint
@@ -491,9 +492,14 @@ class TFCheckpointReader:
         each data shard once."""
         names = self._names() if names is None else list(names)
         entries = {n: self._entry(n) for n in names}
-        with _Shards(self) as shards:
-            return {n: (self._assemble(n, e, shards) if e.slices else self._read(f"tensor {n!r}", e, shards))
-                    for n, e in entries.items()}
+
+        def one(item: tuple[str, _Entry]) -> np.ndarray:
+            n, e = item
+            return self._assemble(n, e, shards) if e.slices else self._read(f"tensor {n!r}", e, shards)
+
+        total = sum(e.size for e in self._entries.values())
+        with _Shards(self) as shards:  # pread on shared fds is thread-safe
+            return dict(zip(entries, parallel_map(one, entries.items(), total)))
 
     def _assemble(self, name: str, entry: _Entry, shards: "_Shards") -> np.ndarray:
         # Sizes were checked at open: the slices tile the shape exactly and
@@ -569,8 +575,13 @@ class _Shards:
     def __init__(self, reader: TFCheckpointReader) -> None:
         self.reader = reader
         self.open: dict[int, tuple[str, int, int]] = {}
+        self.lock = threading.Lock()
 
     def get(self, shard: int) -> tuple[str, int, int]:
+        with self.lock:
+            return self._get(shard)
+
+    def _get(self, shard: int) -> tuple[str, int, int]:
         if shard not in self.open:
             path = data_file_name(self.reader.prefix, shard, self.reader.num_shards)
             try:
