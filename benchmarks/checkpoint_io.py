@@ -1,6 +1,6 @@
 """Save/restore throughput (MB/s) of a ~100 MB params dict: minitf's Saver, TF's.
 
-    python benchmarks/checkpoint_io.py [--mb 100] [--repeats 3] [--npz-rev REV] [--no-tf]
+    python benchmarks/checkpoint_io.py [--mb 100] [--repeats 3] [--npz-rev REV] [--no-tf] [--pure-crc]
 
 Prints one line per (implementation, operation) with the median of `--repeats`
 runs. `--npz-rev REV` also measures the retired `.npz` Saver, loaded from
@@ -107,6 +107,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--npz-rev", default=None, help="also measure the .npz Saver of this git revision")
     parser.add_argument("--no-tf", action="store_true", help="skip TensorFlow's Saver")
+    parser.add_argument("--pure-crc", action="store_true",
+                        help="minitf without the optional google-crc32c accelerator (numpy CRC)")
     args = parser.parse_args()
     params = make_params(args.mb)
     print(f"{sum(v.nbytes for v in params.values()) / 1e6:.1f} MB in {len(params)} tensors, "
@@ -115,7 +117,15 @@ def main() -> None:
         bench_saver(load_npz_saver(args.npz_rev), params, args.repeats, f"npz Saver ({args.npz_rev})")
     from minitf.train import Saver
 
-    bench_saver(Saver, params, args.repeats, "minitf Saver (TF bundle)")
+    from minitf.checkpoint import crc32c
+
+    label = "minitf Saver (TF bundle)"
+    if args.pure_crc:
+        crc32c._HAVE_C = False
+        label = "minitf Saver, numpy CRC"
+    elif crc32c._HAVE_C:
+        label = "minitf Saver, C CRC"
+    bench_saver(Saver, params, args.repeats, label)
     if not args.no_tf:
         bench_tf(params, args.repeats)
 
