@@ -398,3 +398,19 @@ def test_kill_at_random_moments(tmp_path, writer_script, mode):
     Saver().save({"w": np.ones(1, np.float32)}, os.path.join(directory, "model"), global_step=99)
     assert [f for f in os.listdir(directory) if f.endswith(".tmp")] == []  # stale temps removed
     _assert_no_orphans(directory)
+
+
+def test_disk_full_during_the_state_write_leaves_no_orphan(tmp_path, monkeypatch):
+    saver = Saver()
+    saver.save(_params(), str(tmp_path / "model"), global_step=1)
+
+    class FullDisk(ckpt_state.TempFile):
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ckpt_state, "TempFile", FullDisk)
+    with pytest.raises(OSError, match="No space left on device"):
+        saver.save(_params(), str(tmp_path / "model"), global_step=2)
+    monkeypatch.undo()
+    assert [f for f in os.listdir(tmp_path) if f.endswith(".tmp")] == []
+    assert latest_checkpoint(tmp_path) == str(tmp_path / "model-1")

@@ -24,7 +24,6 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import ml_dtypes  # jax's dtype package: jnp.bfloat16 is ml_dtypes.bfloat16
 import numpy as np
 
 from minitf.checkpoint import state as _state
@@ -395,5 +394,3 @@ def _check_against(prefix: str, values: Mapping[str, np.ndarray], params: Mappin
                  "Saver(var_list=...) to select or rename entries.")
     raise ValueError("\n".join(lines))
 
-
-_ = ml_dtypes  # bfloat16 is registered with numpy by importing ml_dtypes

@@ -185,7 +185,7 @@ def test_hostile_state_file_deletes_nothing_outside(tmp_path):
     entries = [str(outside / "victim"), "../outside/model-1", "sub/../../outside/model-2",
                "link/model-1", str(outside / "model-2"), "model-0"]
     (directory / "checkpoint").write_text(
-        f'model_checkpoint_path: "../outside/model-2"\n'
+        'model_checkpoint_path: "../outside/model-2"\n'
         + "".join(f'all_model_checkpoint_paths: "{e}"\n' for e in entries))
     assert latest_checkpoint(directory) is None  # never a path outside the directory
     saver = Saver(max_to_keep=1)
