@@ -414,3 +414,9 @@ def test_disk_full_during_the_state_write_leaves_no_orphan(tmp_path, monkeypatch
     monkeypatch.undo()
     assert [f for f in os.listdir(tmp_path) if f.endswith(".tmp")] == []
     assert latest_checkpoint(tmp_path) == str(tmp_path / "model-1")
+
+
+def test_template_with_non_array_values_is_a_clear_error(tmp_path):
+    prefix = Saver().save({"w": np.ones(2, np.float32), "b": np.zeros(1, np.float32)}, str(tmp_path / "m"))
+    with pytest.raises(ValueError, match=r"w: checkpoint has float32\[2\], params have a list \(not an array\)"):
+        Saver().restore(prefix, {"w": [1.0, 1.0], "b": np.zeros(1, np.float32)})

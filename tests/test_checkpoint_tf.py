@@ -181,3 +181,23 @@ def test_state_file_means_the_same_to_tf(tf1, tmp_path):
     assert latest_checkpoint(d) == os.path.join(d, "m-1")
     with pytest.raises(RuntimeError, match="conflicts with path used for checkpoint state"):
         update_checkpoint_state(d, os.path.join(d, "checkpoint"))
+
+
+def test_one_part_partition_is_saved_whole_as_tf_does(tf1, tmp_path):
+    """TF1 saves a variable with a 1-way partitioner as a plain entry."""
+    graph = tf1.Graph()
+    with graph.as_default():
+        v = tf1.get_variable("x", [4, 3], partitioner=tf1.fixed_size_partitioner(1),
+                             initializer=tf1.ones_initializer())
+        saver = tf1.train.Saver()
+    with tf1.Session(graph=graph) as sess:
+        sess.run(tf1.global_variables_initializer())
+        tf_prefix = saver.save(sess, str(tmp_path / "tf"))
+    assert load_checkpoint(tf_prefix).get_slices("x") == []
+    template = {"x/part_0": jnp.zeros((4, 3))}
+    assert np.asarray(Saver().restore(tf_prefix, template)["x/part_0"]).tolist() == [[1.0] * 3] * 4
+    ours = Saver().save({"x/part_0": jnp.full((4, 3), 2.0)}, str(tmp_path / "ours"))
+    assert load_checkpoint(ours).get_slices("x") == []
+    with graph.as_default(), tf1.Session(graph=graph) as sess:
+        saver.restore(sess, ours)
+        assert sess.run(v.as_tensor()).tolist() == [[2.0] * 3] * 4

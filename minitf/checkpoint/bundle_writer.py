@@ -163,6 +163,9 @@ def stage_bundle(prefix: str | os.PathLike, tensors: Mapping[str, object], num_s
     for name, value in tensors.items():
         if not isinstance(name, str) or not name or name.startswith("\x00"):
             raise TypeError(f"tensor names must be non-empty strings not starting with NUL, got {name!r}")
+        if isinstance(value, Sliced) and len(value.pieces) == 1 and (
+                tuple(np.shape(value.pieces[0][1])) == tuple(value.full_shape)):
+            value = value.pieces[0][1]  # one piece covering it all: TF saves it whole
         if isinstance(value, Sliced):
             full = tuple(int(d) for d in value.full_shape)
             specs, dtype = [], None

@@ -298,16 +298,19 @@ def _resolve_prefix(prefix: str, latest_filename: str) -> str:
 
 def _unpartition(reader: TFCheckpointReader, ckpt_name: str, name: str, value: np.ndarray,
                  params: Mapping[str, Any] | None) -> dict[str, np.ndarray]:
+    """A checkpoint tensor as the entries ``restore`` returns: whole, or as
+    ``name/part_<i>`` pieces cut as the template's parts are (else as saved)."""
     slices = reader.get_slices(ckpt_name)
-    if not slices or (params is not None and name in params):
-        return {name: value}
-    if params is not None and f"{name}/part_0" in params:
-        parts = []
+    parts: list[str] = []
+    if params is not None and name not in params:
         while f"{name}/part_{len(parts)}" in params:
             parts.append(f"{name}/part_{len(parts)}")
+    if parts:
         saved = [tuple(b - a for a, b in box) for box in slices]
-        if [tuple(params[p].shape) for p in parts] != saved:
-            return _split_parts(value, ckpt_name, parts, params)
+        if [tuple(params[p].shape) for p in parts] != saved:  # also: saved whole, as TF saves one part
+            return _split_parts(value, ckpt_name, parts, params) if len(parts) > 1 else {parts[0]: value}
+    if not slices or (params is not None and name in params):
+        return {name: value}
     return {f"{name}/part_{i}": value[tuple(slice(a, b) for a, b in box)]
             for i, box in enumerate(slices)}
 
