@@ -24,6 +24,8 @@ from typing import TypeVar
 
 import numpy as np
 
+__all__ = ["crc32c", "crc32c_numpy", "crc32c_many", "parallel_map", "mask", "unmask"]
+
 _POLY = 0x82F63B78  # reflected Castagnoli polynomial
 _MASK_DELTA = 0xA282EAD8
 _SMALL = 4096  # below this, a plain table loop is cheaper than setup

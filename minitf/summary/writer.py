@@ -27,6 +27,8 @@ from tensorboard.compat.proto import event_pb2, summary_pb2
 from . import protos
 from ._records import RecordFile, event_file_name
 
+__all__ = ["FileWriter", "create_file_writer", "get_default_writer", "scalar", "histogram", "image"]
+
 _FILE_VERSION = "brain.Event:2"
 
 
