@@ -1,16 +1,16 @@
-"""minitf.train.Saver: round trips, naming, retention, errors, crash safety."""
+"""minitf.train.Saver: round trips, naming, retention, errors, crash safety.
+
+The format is TF's V2 bundle; TF interop is in test_checkpoint_tf.py, hostile
+files and concurrent writers in tests/hardening/."""
 
 from __future__ import annotations
 
-import io
 import os
-import pickle
 import random
 import signal
 import subprocess
 import sys
 import textwrap
-import zipfile
 
 import jax
 import jax.numpy as jnp
@@ -18,8 +18,8 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from minitf.train import CheckpointFormatError, Saver, latest_checkpoint, load_checkpoint
-from minitf.checkpoint import saver as ckpt_module
+from minitf.train import CorruptCheckpointError, Saver, latest_checkpoint, load_checkpoint
+from minitf.checkpoint import bundle_writer, state as ckpt_state
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -73,7 +73,8 @@ def test_global_step_naming_and_state_file(tmp_path):
     base = str(tmp_path / "ckpts" / "model")  # the directory is created
     assert saver.save(_params(), base, global_step=100) == base + "-100"
     assert saver.save(_params(), base, global_step=jnp.asarray(200)) == base + "-200"
-    assert os.path.isfile(base + "-100.npz") and os.path.isfile(base + "-200.npz")
+    for p in (base + "-100", base + "-200"):
+        assert os.path.isfile(p + ".index") and os.path.isfile(p + ".data-00000-of-00001")
     assert latest_checkpoint(tmp_path / "ckpts") == base + "-200"
     assert (tmp_path / "ckpts" / "checkpoint").read_text() == (
         'model_checkpoint_path: "model-200"\n'
@@ -83,21 +84,31 @@ def test_global_step_naming_and_state_file(tmp_path):
     assert [f for f in os.listdir(tmp_path / "ckpts") if f.endswith(".tmp")] == []
 
 
+def _ckpts(directory):
+    """Sorted checkpoint prefixes (by their index files) in a directory."""
+    return sorted(f[:-6] for f in os.listdir(directory) if f.endswith(".index"))
+
+
+def _files(directory):
+    return sorted(f for f in os.listdir(directory) if f != ".checkpoint.lock")
+
+
 def test_max_to_keep(tmp_path):
     saver = Saver(max_to_keep=2)
     for step in range(5):
         saver.save(_params(), str(tmp_path / "model"), global_step=step)
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "model-3.npz", "model-4.npz"]
+    assert _files(tmp_path) == ["checkpoint", "model-3.data-00000-of-00001", "model-3.index",
+                                "model-4.data-00000-of-00001", "model-4.index"]
     assert saver.last_checkpoints == [str(tmp_path / "model-3"), str(tmp_path / "model-4")]
     # A new Saver (e.g. after a restart) continues from the state file.
     Saver(max_to_keep=2).save(_params(), str(tmp_path / "model"), global_step=5)
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "model-4.npz", "model-5.npz"]
+    assert _ckpts(tmp_path) == ["model-4", "model-5"]
     # Re-saving the same step does not count twice.
     keep_all = Saver(max_to_keep=None)
     for step in (5, 6, 6, 7):
         keep_all.save(_params(), str(tmp_path / "model"), global_step=step)
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint"] + [f"model-{i}.npz" for i in (4, 5, 6, 7)]
-    assert ckpt_module.read_state(str(tmp_path))[1] == ["model-4", "model-5", "model-6", "model-7"]
+    assert _ckpts(tmp_path) == [f"model-{i}" for i in (4, 5, 6, 7)]
+    assert ckpt_state.read_state(str(tmp_path))[1] == ["model-4", "model-5", "model-6", "model-7"]
 
 
 def test_var_list_selects_and_renames(tmp_path):
@@ -139,19 +150,18 @@ def test_restore_mismatch_lists_every_problem(tmp_path):
 
 
 def test_restore_errors_are_clear(tmp_path):
-    with pytest.raises(FileNotFoundError, match="No minitf checkpoint at"):
+    with pytest.raises(FileNotFoundError, match=r"No checkpoint at .*nothing.*expected .*nothing\.index"):
         Saver().restore(str(tmp_path / "nothing"))
     with pytest.raises(FileNotFoundError, match="No checkpoint found in directory"):
         Saver().restore(tmp_path)
-    (tmp_path / "tf.index").write_bytes(b"")
-    with pytest.raises(FileNotFoundError, match="TensorFlow checkpoint: use minitf.train.init_from"):
-        Saver().restore(str(tmp_path / "tf"))
-    (tmp_path / "bad.npz").write_bytes(b"PK\x03\x04 truncated")
-    with pytest.raises(CheckpointFormatError, match="not a readable minitf checkpoint"):
-        Saver().restore(str(tmp_path / "bad"))
-    np.savez(tmp_path / "plain.npz", w=np.ones(2))
-    with pytest.raises(CheckpointFormatError, match="no minitf header"):
-        Saver().restore(str(tmp_path / "plain"))
+    (tmp_path / "empty.index").write_bytes(b"")
+    with pytest.raises(CorruptCheckpointError, match="too short"):
+        Saver().restore(str(tmp_path / "empty"))
+    np.savez(tmp_path / "old.npz", w=np.ones(2))  # the retired format
+    with pytest.raises(FileNotFoundError, match="old minitf .npz checkpoint, a format no longer read"):
+        Saver().restore(str(tmp_path / "old"))
+    prefix = Saver().save({"w": np.ones(2, np.float32)}, str(tmp_path / "ok"))
+    assert Saver().restore(prefix + ".index")["w"].shape == (2,)  # the index file name works too
 
 
 def test_64bit_values_need_x64_instead_of_silent_cast(tmp_path):
@@ -201,97 +211,57 @@ def test_failure_mid_write_leaves_previous(tmp_path, monkeypatch, fail_at):
     saver = Saver(max_to_keep=1)
     saver.save(_params(), str(tmp_path / "model"), global_step=1)
     before = _snapshot(tmp_path)
-    real_savez = np.savez
-    real_write_state = ckpt_module._write_state
+    real_write = bundle_writer.TempFile.write
 
-    def broken_savez(f, **members):  # half a file, then the disk fills up
-        buf = io.BytesIO()
-        real_savez(buf, **members)
-        f.write(buf.getvalue()[: len(buf.getvalue()) // 2])
+    def broken_write(self, data):  # half the data, then the disk fills up
+        real_write(self, memoryview(data).cast("B")[: len(memoryview(data).cast("B")) // 2])
         raise OSError(28, "No space left on device")
 
     def broken_state(*args):
         raise OSError(28, "No space left on device")
 
     if fail_at == "data":
-        monkeypatch.setattr(np, "savez", broken_savez)
+        monkeypatch.setattr(bundle_writer.TempFile, "write", broken_write)
     else:
-        monkeypatch.setattr(ckpt_module, "_write_state", broken_state)
-    with pytest.raises(OSError, match="No space left on device.*previous checkpoint is unchanged"):
+        monkeypatch.setattr(ckpt_state, "write_state", broken_state)
+    with pytest.raises(OSError, match="No space left on device.*previous checkpoints are unchanged"):
         saver.save({k: v + 1 for k, v in _params().items() if v.dtype != jnp.bool_},
                    str(tmp_path / "model"), global_step=2)
-    monkeypatch.setattr(np, "savez", real_savez)
-    monkeypatch.setattr(ckpt_module, "_write_state", real_write_state)
+    monkeypatch.undo()
     after = _snapshot(tmp_path)
-    if fail_at == "state":  # the new data file may exist, but nothing points to it
-        after.pop("model-2.npz")
+    if fail_at == "state":  # the new files may exist, but nothing points to them
+        after.pop("model-2.index")
+        after.pop("model-2.data-00000-of-00001")
     assert after == before
     assert latest_checkpoint(tmp_path) == str(tmp_path / "model-1")
     _assert_same(saver.restore(tmp_path), _params())
+    # The next save sweeps what the failed one left: model-2 is adopted, then trimmed.
+    saver.save(_params(), str(tmp_path / "model"), global_step=3)
+    assert _ckpts(tmp_path) == ["model-3"]
+    assert [f for f in _files(tmp_path) if f.endswith(".tmp")] == []
 
 
-# ----------------------------------------------------------------------------
-# No pickle, ever.
-
-
-class _Evil:
-    def __init__(self, marker):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (open, (self.marker, "w"))
-
-
-@pytest.mark.filterwarnings("ignore:Duplicate name")
-def test_pickled_content_is_refused(tmp_path):
-    marker = str(tmp_path / "pwned")
-    header = np.array([_Evil(marker)], dtype=object)
-    with zipfile.ZipFile(tmp_path / "obj.npz", "w") as z:  # an object-array header
-        buf = io.BytesIO()
-        np.save(buf, header, allow_pickle=True)
-        z.writestr(ckpt_module._HEADER_KEY + ".npy", buf.getvalue())
-    with pytest.raises(CheckpointFormatError, match="refusing to load pickled data"):
-        Saver().restore(str(tmp_path / "obj"))
-    with pytest.raises(CheckpointFormatError, match="refusing to load pickled data"):
-        load_checkpoint(str(tmp_path / "obj"))
-
-    (tmp_path / "raw.npz").write_bytes(pickle.dumps(_Evil(marker)))  # a bare pickle
-    with pytest.raises(CheckpointFormatError, match="pickled data"):
-        Saver().restore(str(tmp_path / "raw"))
-
-    # A valid header whose data member is an object array is refused too.
-    prefix = Saver().save({"w": np.ones(2, np.float32)}, str(tmp_path / "ok"))
-    with zipfile.ZipFile(prefix + ".npz", "a") as z:
-        buf = io.BytesIO()
-        np.save(buf, np.array([_Evil(marker)], dtype=object), allow_pickle=True)
-        z.writestr("t0.npy", buf.getvalue())  # shadows the real member
-    with pytest.raises(CheckpointFormatError, match="refusing to load pickled data for 'w'"):
-        Saver().restore(prefix)
-    assert not os.path.exists(marker)
-
-
-def test_header_dtypes_are_allow_listed(tmp_path):
-    prefix = Saver().save({"w": np.ones(2, np.float32)}, str(tmp_path / "m"))
-    with np.load(prefix + ".npz") as z:
-        members = {k: z[k] for k in z.files}
-    header = members[ckpt_module._HEADER_KEY].tobytes().replace(b'"float32"', b'"object"')
-    members[ckpt_module._HEADER_KEY] = np.frombuffer(header, np.uint8)
-    np.savez(prefix + ".npz", **members)
-    with pytest.raises(CheckpointFormatError, match="disallowed dtype 'object'"):
-        Saver().restore(prefix)
+def test_overwriting_one_prefix_and_shard_count_changes(tmp_path):
+    saver = Saver(num_shards=3)
+    prefix = saver.save(_params(), str(tmp_path / "m"))
+    assert sum(".data-" in f for f in os.listdir(tmp_path)) == 3
+    Saver(num_shards=1).save({"w": np.ones(2, np.float32)}, prefix)  # same prefix, fewer shards
+    assert _files(tmp_path) == ["checkpoint", "m.data-00000-of-00001", "m.index"]
+    assert sorted(Saver().restore(prefix)) == ["w"]
 
 
 # ----------------------------------------------------------------------------
 # Crash safety: SIGKILL a writer at random moments and at every step of a save.
 
 _WRITER = textwrap.dedent("""
-    import importlib.util, os, signal, sys
+    import os, signal, sys, types
     import numpy as np
-    # Load checkpoint.py on its own: it needs only numpy, and skipping the
-    # package import (jax) keeps each writer start fast.
-    spec = importlib.util.spec_from_file_location("ckpt", sys.argv[1])
-    ckpt = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(ckpt)
+    # Import minitf.checkpoint without minitf/__init__ (jax): it needs only
+    # numpy, and skipping jax keeps each writer start fast.
+    pkg = types.ModuleType("minitf")
+    pkg.__path__ = [os.path.join(sys.argv[1], "minitf")]
+    sys.modules["minitf"] = pkg
+    from minitf.checkpoint.saver import Saver
     directory, step, kill_at, mode = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
     calls = {"replace": 0, "fsync": 0}
 
@@ -308,7 +278,7 @@ _WRITER = textwrap.dedent("""
 
     os.replace = die_at("replace", os.replace)
     os.fsync = die_at("fsync", os.fsync)
-    saver = ckpt.Saver(max_to_keep=2)
+    saver = Saver(max_to_keep=2)
     params = {f"layer{i}/w": np.zeros((512, 1024), np.float32) for i in range(8)}
     print("ready", flush=True)
     for _ in range(4 if kill_at != "never" else 10**9):  # a phase kill must hit by save 2
@@ -323,14 +293,14 @@ _WRITER = textwrap.dedent("""
 
 def _check_consistent(directory):
     """latest + every listed checkpoint is complete and holds one step's values
-    (every element equals the step); returns the latest step."""
+    (every element equals the step); returns the latest step (0: none)."""
     latest = latest_checkpoint(directory)
     if latest is None:
         return 0
-    _, listed = ckpt_module.read_state(directory)
+    _, listed = ckpt_state.read_state(directory)
     steps = {}
     for prefix in [latest] + [os.path.join(directory, p) for p in listed]:
-        if not os.path.exists(prefix + ".npz"):
+        if not os.path.exists(prefix + ".index"):
             assert prefix != latest
             continue  # an older one deleted after the state was written: fine
         values = Saver().restore(prefix)
@@ -345,9 +315,19 @@ def _check_consistent(directory):
     return steps[latest]
 
 
+def _assert_no_orphans(directory):
+    """Every file is the state file, its lock, or part of a listed checkpoint."""
+    _, listed = ckpt_state.read_state(directory)
+    for f in os.listdir(directory):
+        if f in ("checkpoint", ".checkpoint.lock"):
+            continue
+        stem = f.split(".data-")[0] if ".data-" in f else f.removesuffix(".index")
+        assert stem in listed, f"orphan {f} (listed: {listed})"
+
+
 def _run_writer(script, directory, step, kill_at, delay, mode="steps"):
     proc = subprocess.Popen(
-        [sys.executable, script, ckpt_module.__file__, directory, str(step), kill_at, mode],
+        [sys.executable, script, REPO, directory, str(step), kill_at, mode],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
@@ -361,9 +341,10 @@ def _run_writer(script, directory, step, kill_at, delay, mode="steps"):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+        err = proc.stderr.read()
         proc.stdout.close()
         proc.stderr.close()
-    assert proc.returncode == -signal.SIGKILL, f"writer exited with {proc.returncode}"
+    assert proc.returncode == -signal.SIGKILL, f"writer exited with {proc.returncode}: {err}"
 
 
 @pytest.fixture
@@ -379,33 +360,63 @@ def test_kill_at_each_step_of_a_save(tmp_path, writer_script):
     directory = str(tmp_path / "ckpts")
     os.makedirs(directory)
     step = 0
-    # A save is: fsync data file, rename it, fsync dir, fsync state file, rename
-    # it, fsync dir; save 1 thus uses replace 1-2 and fsync 1-4, save 2 the next.
+    # A save is: fsync data temp, fsync index temp; then under the lock rename
+    # data, rename index, fsync dir; fsync state temp, rename it, fsync dir.
+    # Save 1 thus uses fsync 1-5 and replace 1-3, save 2 fsync 6-10, replace 4-6.
     # max_to_keep deletion comes after the state file rename.
-    phases = ["fsync:5:before", "fsync:5:after", "replace:3:before", "replace:3:after",
-              "replace:4:before", "replace:4:after", "fsync:7:before", "fsync:8:after"]
+    phases = ["fsync:6:before", "fsync:7:after", "replace:4:before", "replace:4:after",
+              "replace:5:after", "replace:6:before", "replace:6:after", "fsync:10:after"]
     for kill_at in phases:
         _run_writer(writer_script, directory, step, kill_at, delay=None)
         new_step = _check_consistent(directory)
-        state_renamed = kill_at in ("replace:4:after", "fsync:8:after")
+        state_renamed = kill_at in ("replace:6:after", "fsync:10:after")
         assert new_step == step + 1 + state_renamed, (kill_at, step, new_step)
         step = new_step
+    Saver(max_to_keep=2).save({"w": np.ones(1, np.float32)}, os.path.join(directory, "model"),
+                              global_step=99)
+    _assert_no_orphans(directory)  # what the kills left was swept
 
 
 @pytest.mark.parametrize("mode", ["steps", "same"])
 def test_kill_at_random_moments(tmp_path, writer_script, mode):
-    """SIGKILLs a busy save loop at random times; what is on disk is always a
-    complete previous or new checkpoint. In "same" mode every save overwrites
-    one prefix, so a non-atomic data write would be caught here."""
+    """SIGKILLs a busy save loop at random times; the latest listed checkpoint
+    is always complete and restores. In "same" mode every save overwrites one
+    prefix: a kill mid-overwrite may leave no checkpoint listed (the old one is
+    unlisted before its files are replaced), never a mix of old and new."""
     directory = str(tmp_path / "ckpts")
     os.makedirs(directory)
     rng = random.Random(0 if mode == "steps" else 1)
-    step = 0
+    step = completed = 0
     for _ in range(5):
         _run_writer(writer_script, directory, step, "never", delay=rng.uniform(0.05, 0.7), mode=mode)
         new_step = _check_consistent(directory)
-        assert new_step >= step
-        step = new_step
-    assert step >= 1  # saves did complete between kills
+        if mode == "steps":
+            assert new_step >= step
+        completed += new_step > 0
+        step = max(step, new_step)
+    assert step >= 1 and completed >= 1  # saves did complete between kills
     Saver().save({"w": np.ones(1, np.float32)}, os.path.join(directory, "model"), global_step=99)
     assert [f for f in os.listdir(directory) if f.endswith(".tmp")] == []  # stale temps removed
+    _assert_no_orphans(directory)
+
+
+def test_disk_full_during_the_state_write_leaves_no_orphan(tmp_path, monkeypatch):
+    saver = Saver()
+    saver.save(_params(), str(tmp_path / "model"), global_step=1)
+
+    class FullDisk(ckpt_state.TempFile):
+        def write(self, data):
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ckpt_state, "TempFile", FullDisk)
+    with pytest.raises(OSError, match="No space left on device"):
+        saver.save(_params(), str(tmp_path / "model"), global_step=2)
+    monkeypatch.undo()
+    assert [f for f in os.listdir(tmp_path) if f.endswith(".tmp")] == []
+    assert latest_checkpoint(tmp_path) == str(tmp_path / "model-1")
+
+
+def test_template_with_non_array_values_is_a_clear_error(tmp_path):
+    prefix = Saver().save({"w": np.ones(2, np.float32), "b": np.zeros(1, np.float32)}, str(tmp_path / "m"))
+    with pytest.raises(ValueError, match=r"w: checkpoint has float32\[2\], params have a list \(not an array\)"):
+        Saver().restore(prefix, {"w": [1.0, 1.0], "b": np.zeros(1, np.float32)})

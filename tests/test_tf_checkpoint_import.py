@@ -178,7 +178,7 @@ def test_checksums_are_verified(dtype_ckpt, tmp_path):
         byte = f.read(1)
         f.seek(entry.offset + 5)
         f.write(bytes([byte[0] ^ 1]))
-    with pytest.raises(ValueError, match="checksum mismatch for tensor model/f32"):
+    with pytest.raises(ValueError, match=r"checksum mismatch.*tensor .model/f32"):
         reader.get_tensor("model/f32")
     assert not np.array_equal(load_checkpoint(prefix, verify_checksums=False).get_tensor("model/f32"),
                               _CONSTANTS["f32"])

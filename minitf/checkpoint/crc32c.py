@@ -4,21 +4,33 @@ TF's tensor bundles and tables protect bytes with CRC-32C, which the standard
 library does not provide (``zlib.crc32`` is the IEEE polynomial). A byte-at-a-
 time Python loop manages a few MB/s, too slow for real checkpoints, so this
 module uses the linearity of CRCs over GF(2): the data is cut into many equal
-chunks whose CRC registers advance in lock-step as numpy vectors, then the
-chunk registers are folded pairwise with precomputed "append n zero bytes"
-operators. Cost is a few numpy passes over the data (hundreds of MB/s).
+chunks whose CRC registers advance in lock-step as numpy vectors, two bytes
+per step through a 16-bit table, then the chunk registers are folded pairwise
+with precomputed "append n zero bytes" operators; long inputs go block by
+block so the working set stays in cache. About 0.3-0.5 GB/s per core.
+
+When the optional ``google-crc32c`` package (C, hardware CRC instructions;
+``pip install minitf[fast]``) is installed, large inputs go through it
+instead (several GB/s); both give the same values (tested).
 """
 
 from __future__ import annotations
 
 import functools
+import os
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import numpy as np
+
+__all__ = ["crc32c", "crc32c_numpy", "crc32c_many", "parallel_map", "mask", "unmask"]
 
 _POLY = 0x82F63B78  # reflected Castagnoli polynomial
 _MASK_DELTA = 0xA282EAD8
 _SMALL = 4096  # below this, a plain table loop is cheaper than setup
-_CHUNK = 64  # bytes per lane in the vectorized pass
+_CHUNK = 128  # bytes per lane in the vectorized pass
+_BLOCK = 2 << 20  # bytes per block: lane registers and the 16-bit table stay in cache
 
 
 def _make_table() -> np.ndarray:
@@ -30,6 +42,14 @@ def _make_table() -> np.ndarray:
         table[i] = c
     return table
 
+
+try:  # optional accelerator
+    import google_crc32c as _google
+
+    _HAVE_C = _google.implementation == "c"
+except ImportError:  # pragma: no cover - depends on the environment
+    _google, _HAVE_C = None, False
+_C_STEP = 4 << 20  # google_crc32c takes bytes only: copy this much at a time
 
 _TABLE = _make_table()
 _TABLE_LIST = [int(v) for v in _TABLE]
@@ -89,8 +109,18 @@ def _apply_operator(tables: np.ndarray, regs: np.ndarray) -> np.ndarray:
             ^ tables[2][(regs >> 16) & 0xFF] ^ tables[3][regs >> 24])
 
 
-def _register_from_zero(buf: np.ndarray) -> int:
-    """Raw register after ``buf`` starting from 0, computed in parallel lanes.
+@functools.lru_cache(maxsize=1)
+def _table16() -> np.ndarray:
+    """Register update for two data bytes at once: 65536 entries (256 KiB)."""
+    regs = np.arange(1 << 16, dtype=np.uint32)
+    for _ in range(2):
+        regs = _TABLE[regs & 0xFF] ^ (regs >> 8)
+    return regs
+
+
+def _block_register(buf: np.ndarray) -> int:
+    """Raw register after ``buf`` starting from 0, computed in parallel lanes
+    of ``_CHUNK`` bytes advanced two bytes per step, then folded.
 
     Leading zero bytes do not change a zero register, so the buffer is
     left-padded with zeros to a whole number of chunks.
@@ -98,10 +128,15 @@ def _register_from_zero(buf: np.ndarray) -> int:
     pad = (-buf.size) % _CHUNK
     if pad:
         buf = np.concatenate([np.zeros(pad, dtype=np.uint8), buf])
-    lanes = buf.reshape(-1, _CHUNK).T.copy()  # (CHUNK, n_lanes), rows contiguous
+    lanes = buf.view("<u2").reshape(-1, _CHUNK // 2).T.copy()  # (CHUNK/2, n_lanes)
+    table = _table16()
     regs = np.zeros(lanes.shape[1], dtype=np.uint32)
+    low = np.empty_like(regs)
     for row in lanes:
-        regs = _TABLE[(regs ^ row) & 0xFF] ^ (regs >> 8)
+        np.bitwise_xor(regs, row, out=regs)
+        np.bitwise_and(regs, 0xFFFF, out=low)
+        np.right_shift(regs, 16, out=regs)
+        np.bitwise_xor(regs, table[low], out=regs)
     span = _CHUNK
     while regs.size > 1:  # fold neighbours: reg(a+b) = shift_b(reg(a)) ^ reg(b)
         if regs.size % 2:  # a zero chunk in front is the identity
@@ -112,8 +147,31 @@ def _register_from_zero(buf: np.ndarray) -> int:
     return int(regs[0])
 
 
+def _register_from(reg: int, buf: np.ndarray) -> int:
+    """Advances ``reg`` over ``buf`` block by block (blocks sized to stay in
+    cache): reg(r, D) = zeros_op(len D) @ r  ^  reg(0, D), by linearity."""
+    for start in range(0, buf.size, _BLOCK):
+        block = buf[start:start + _BLOCK]
+        reg = _mat_vec(_zeros_operator(int(block.size)), reg) ^ _block_register(block)
+    return reg
+
+
 def crc32c(data: bytes | bytearray | memoryview | np.ndarray, crc: int = 0) -> int:
     """CRC-32C of ``data``; pass a previous result as ``crc`` to extend it."""
+    if isinstance(data, np.ndarray):
+        buf = np.ascontiguousarray(data).reshape(-1).view(np.uint8)
+    else:
+        buf = np.frombuffer(data, dtype=np.uint8)
+    if _HAVE_C and buf.size >= _SMALL:
+        crc &= 0xFFFFFFFF
+        for i in range(0, buf.size, _C_STEP):
+            crc = _google.extend(crc, buf[i:i + _C_STEP].tobytes())
+        return crc
+    return crc32c_numpy(buf, crc)
+
+
+def crc32c_numpy(data: bytes | bytearray | memoryview | np.ndarray, crc: int = 0) -> int:
+    """:func:`crc32c` computed with numpy only (what runs without google-crc32c)."""
     if isinstance(data, np.ndarray):
         buf = np.ascontiguousarray(data).reshape(-1).view(np.uint8)
     else:
@@ -121,9 +179,31 @@ def crc32c(data: bytes | bytearray | memoryview | np.ndarray, crc: int = 0) -> i
     start = (crc ^ 0xFFFFFFFF) & 0xFFFFFFFF
     if buf.size < _SMALL:
         return _register_small(start, buf.tobytes()) ^ 0xFFFFFFFF
-    # reg(start, D) = zeros_op(len D) @ start  ^  reg(0, D)   (linearity)
-    reg = _mat_vec(_zeros_operator(int(buf.size)), start) ^ _register_from_zero(buf)
-    return reg ^ 0xFFFFFFFF
+    return _register_from(start, buf) ^ 0xFFFFFFFF
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+_PARALLEL_BYTES = 8 << 20  # below this, threads cost more than they save
+
+
+def parallel_map(fn: Callable[[_T], _R], items: Iterable[_T], nbytes: int) -> list[_R]:
+    """``[fn(x) for x in items]``, on up to 4 threads when ``nbytes`` is large
+    and the numpy CRC is in use: numpy releases the GIL in its vector loop, so
+    checksums of several tensors run on several cores."""
+    items = list(items)
+    workers = min(4, os.cpu_count() or 1, len(items))
+    if workers < 2 or nbytes < _PARALLEL_BYTES or _HAVE_C:  # the C path is fast and holds the GIL
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(workers, thread_name_prefix="minitf-crc") as pool:
+        return list(pool.map(fn, items))
+
+
+def crc32c_many(buffers: Sequence[bytes | bytearray | memoryview | np.ndarray]) -> list[int]:
+    """CRC-32C of each buffer, in parallel for large inputs."""
+    total = sum(np.asarray(b).nbytes if isinstance(b, np.ndarray) else len(memoryview(b).cast("B"))
+                for b in buffers)
+    return parallel_map(crc32c, buffers, total)
 
 
 def mask(crc: int) -> int:

@@ -1,23 +1,24 @@
-"""Read TF1 (V2 "tensor bundle") checkpoints without TensorFlow.
+"""Read TF1 (V2 "tensor bundle") checkpoints without TensorFlow, trusting nothing.
 
 A ``tf.compat.v1.train.Saver`` checkpoint ``prefix`` is two kinds of files:
 
-* ``prefix.index``: a LevelDB-style table (see :mod:`._sstable`). Key ``""``
-  holds a ``BundleHeaderProto`` (shard count, endianness); every other key is
-  a tensor name mapping to a ``BundleEntryProto`` (dtype, shape, shard, byte
-  offset/size, masked CRC-32C, and for partitioned variables the list of
-  saved slices).
+* ``prefix.index``: a LevelDB-style table (see :mod:`.sstable`). Key ``""``
+  holds a ``BundleHeaderProto`` (shard count, endianness, version); every
+  other key is a tensor name mapping to a ``BundleEntryProto`` (dtype, shape,
+  shard, byte offset/size, masked CRC-32C, and for partitioned variables the
+  list of saved slices).
 * ``prefix.data-SSSSS-of-NNNNN``: raw little-endian tensor bytes.
 
-Partitioned variables (``partitioner=``) are written by TF1 as ONE full-name
-entry carrying ``slices`` and no data, plus one hidden data entry per slice
-whose key is an OrderedCode encoding of (name, slice). The reader re-assembles
-them, so ``get_tensor("scope/w")`` returns the full array, as TF's does.
+Partitioned variables are ONE full-name entry carrying ``slices`` and no
+data, plus one hidden data entry per slice whose key is an OrderedCode
+encoding of (name, slice). ``get_tensor("scope/w")`` re-assembles them.
 
-The protos are decoded by hand (a dozen lines of wire format) so that neither
-TensorFlow nor generated protobuf modules are needed. The same entry points
-(``load_checkpoint``, ``list_variables``, ``init_from_checkpoint``) also read
-minitf's own :class:`~minitf.checkpoint.saver.Saver` format, detected by file.
+Hostile files: only regular files are opened; every varint, length, count,
+shape, offset and size is checked against the bytes really present before
+anything is allocated (data ranges may not overlap, so a tensor can never
+decode to more bytes than the files hold); headers TF refuses (versions it
+does not read) are refused, and big-endian bundles are byte-swapped as TF does. Every problem is a
+:class:`~minitf.checkpoint.errors.CorruptCheckpointError`.
 """
 
 from __future__ import annotations
@@ -26,28 +27,34 @@ import dataclasses
 import math
 import os
 import re
+import stat
 import struct
+import threading
 import warnings
 from collections.abc import Iterable, Mapping
-from typing import Any, Union
+from typing import Any
 
 import ml_dtypes  # jax's dtype package: jnp.bfloat16 is ml_dtypes.bfloat16
 import numpy as np
 
-from minitf.checkpoint import saver as _ours
-from minitf.checkpoint.crc32c import crc32c, unmask
+from minitf.checkpoint.crc32c import crc32c, parallel_map, unmask
+from minitf.checkpoint.errors import CorruptCheckpointError
+from minitf.checkpoint.fileio import open_regular, read_at
 from minitf.checkpoint.sstable import read_table, read_varint
+from minitf.checkpoint.state import latest_checkpoint
 
 __all__ = [
     "TFCheckpointReader",
+    "CheckpointReader",
     "load_checkpoint",
     "list_variables",
     "init_from_checkpoint",
     "latest_checkpoint",
+    "data_file_name",
+    "slice_key",
     "BOOKKEEPING_KEYS",
+    "DTYPE_ENUMS",
 ]
-
-latest_checkpoint = _ours.latest_checkpoint
 
 # Keys TF writes for its own bookkeeping, hidden from variable listings.
 BOOKKEEPING_KEYS = frozenset({"_CHECKPOINTABLE_OBJECT_GRAPH"})
@@ -72,39 +79,55 @@ _DTYPES: dict[int, np.dtype] = {
     22: np.dtype(np.uint32),
     23: np.dtype(np.uint64),
 }
+# numpy dtype -> TF enum, for writers (strings excluded).
+DTYPE_ENUMS: dict[np.dtype, int] = {dt: e for e, dt in _DTYPES.items() if e != _STRING}
 _DTYPE_NAMES = {
     11: "qint8", 12: "quint8", 13: "qint32", 15: "qint16", 16: "quint16",
     20: "resource", 21: "variant", 24: "float8_e5m2", 25: "float8_e4m3fn",
     26: "float8_e4m3fnuz", 27: "float8_e4m3b11fnuz", 28: "float8_e5m2fnuz",
     29: "int4", 30: "uint4",
 }
+# What this reader is (TF's kTensorBundleVersion / kTensorBundleMinProducer).
+_BUNDLE_VERSION, _MIN_PRODUCER = 1, 0
+_MAX_RANK = 254  # TensorShape::MaxDimensions()
+_MAX_SHARDS = 1 << 20
+
+
+def data_file_name(prefix: str, shard: int, num_shards: int) -> str:
+    """``prefix.data-SSSSS-of-NNNNN``, as TF names data shards."""
+    return f"{prefix}.data-{shard:05d}-of-{num_shards:05d}"
 
 
 # --------------------------------------------------------------------------
-# Protobuf wire format (just enough for the bundle protos).
+# Protobuf wire format (just enough for the bundle protos), bounds-checked.
 
 
-def _proto_fields(buf: bytes) -> dict[int, list[Any]]:
+def _proto_fields(buf: bytes, path: str, where: str) -> dict[int, list[Any]]:
     """Decodes a message into {field_number: [raw values]} (ints or bytes)."""
     fields: dict[int, list[Any]] = {}
-    pos = 0
-    while pos < len(buf):
-        tag, pos = read_varint(buf, pos)
+    pos, end = 0, len(buf)
+    while pos < end:
+        tag, pos = read_varint(buf, pos, where=path)
         number, wire = tag >> 3, tag & 7
+        if number == 0 or number >= 1 << 29:
+            raise CorruptCheckpointError(path, f"invalid protobuf field number {number}", where)
         if wire == 0:
-            value, pos = read_varint(buf, pos)
-        elif wire == 1:
-            (value,) = struct.unpack_from("<Q", buf, pos)
-            pos += 8
+            value, pos = read_varint(buf, pos, where=path)
+        elif wire in (1, 5):
+            n = 8 if wire == 1 else 4
+            if pos + n > end:
+                raise CorruptCheckpointError(path, "truncated fixed-width protobuf field", where)
+            (value,) = struct.unpack_from("<Q" if wire == 1 else "<I", buf, pos)
+            pos += n
         elif wire == 2:
-            length, pos = read_varint(buf, pos)
-            value = buf[pos:pos + length]
+            length, pos = read_varint(buf, pos, where=path)
+            if length > end - pos:
+                raise CorruptCheckpointError(path, f"protobuf field of {length} bytes runs past its "
+                                             f"{end}-byte message", where)
+            value = bytes(buf[pos:pos + length])
             pos += length
-        elif wire == 5:
-            (value,) = struct.unpack_from("<I", buf, pos)
-            pos += 4
         else:
-            raise ValueError(f"unsupported protobuf wire type {wire} in checkpoint index")
+            raise CorruptCheckpointError(path, f"unsupported protobuf wire type {wire}", where)
         fields.setdefault(number, []).append(value)
     return fields
 
@@ -113,8 +136,35 @@ def _int64(v: int) -> int:
     return v - (1 << 64) if v >= 1 << 63 else v
 
 
-def _last(fields: dict[int, list[Any]], number: int, default: Any) -> Any:
-    return fields[number][-1] if number in fields else default
+def _int32(v: int, path: str, where: str) -> int:
+    v = _int64(v)
+    if not -(1 << 31) <= v < 1 << 31:
+        raise CorruptCheckpointError(path, f"int32 field holds {v}", where)
+    return v
+
+
+def _last(fields: dict[int, list[Any]], number: int, default: Any, kind: type = int,
+          path: str = "", where: str = "") -> Any:
+    if number not in fields:
+        return default
+    value = fields[number][-1]
+    if not isinstance(value, kind):
+        raise CorruptCheckpointError(path, f"protobuf field {number} has the wrong wire type", where)
+    return value
+
+
+def _repeated_ints(fields: dict[int, list[Any]], number: int, path: str, where: str) -> list[int]:
+    """A repeated integer field, packed or not."""
+    out = []
+    for v in fields.get(number, []):
+        if isinstance(v, int):
+            out.append(v)
+        else:
+            pos = 0
+            while pos < len(v):
+                x, pos = read_varint(v, pos, where=path)
+                out.append(x)
+    return out
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,32 +181,74 @@ class _Entry:
     slices: tuple[tuple[tuple[int, int], ...], ...]
 
 
-def _parse_shape(buf: bytes) -> tuple[int, ...]:
-    fields = _proto_fields(buf)
-    if _last(fields, 3, 0):
-        raise ValueError("checkpoint entry has unknown rank")
-    return tuple(_int64(_last(_proto_fields(d), 1, 0)) for d in fields.get(2, []))
+def _count(shape: tuple[int, ...]) -> int:
+    return math.prod(shape)
 
 
-def _parse_slice(buf: bytes) -> tuple[tuple[int, int], ...]:
+def _parse_shape(buf: bytes, path: str, where: str) -> tuple[int, ...]:
+    fields = _proto_fields(buf, path, where)
+    if _last(fields, 3, 0, int, path, where):
+        raise CorruptCheckpointError(path, "tensor has unknown rank", where)
+    dims = fields.get(2, [])
+    if len(dims) > _MAX_RANK:
+        raise CorruptCheckpointError(path, f"tensor has rank {len(dims)} (TF's maximum is {_MAX_RANK})", where)
+    shape = []
+    for d in dims:
+        if not isinstance(d, bytes):
+            raise CorruptCheckpointError(path, "malformed shape dimension", where)
+        size = _int64(_last(_proto_fields(d, path, where), 1, 0, int, path, where))
+        if size < 0:
+            raise CorruptCheckpointError(path, f"tensor has dimension {size}", where)
+        shape.append(size)
+    # numpy refuses shapes whose non-zero dims overflow even when one dim is 0.
+    if math.prod(max(d, 1) for d in shape) >= 1 << 59:
+        raise CorruptCheckpointError(path, f"shape {shape} has impossibly many elements", where)
+    return tuple(shape)
+
+
+def _parse_slice(buf: bytes, path: str, where: str) -> tuple[tuple[int, int], ...]:
     extents = []
-    for ext in _proto_fields(buf).get(1, []):
-        f = _proto_fields(ext)
-        extents.append((_int64(_last(f, 1, 0)), _int64(_last(f, 2, -1))))
+    for ext in _proto_fields(buf, path, where).get(1, []):
+        if not isinstance(ext, bytes):
+            raise CorruptCheckpointError(path, "malformed slice extent", where)
+        f = _proto_fields(ext, path, where)
+        extents.append((_int64(_last(f, 1, 0, int, path, where)), _int64(_last(f, 2, -1, int, path, where))))
     return tuple(extents)
 
 
-def _parse_entry(buf: bytes) -> _Entry:
-    f = _proto_fields(buf)
-    return _Entry(
-        dtype=_last(f, 1, 0),
-        shape=_parse_shape(_last(f, 2, b"")),
-        shard_id=_last(f, 3, 0),
-        offset=_int64(_last(f, 4, 0)),
-        size=_int64(_last(f, 5, 0)),
-        crc32c=_last(f, 6, None),
-        slices=tuple(_parse_slice(s) for s in f.get(7, [])),
+def _parse_entry(buf: bytes, path: str, where: str) -> _Entry:
+    f = _proto_fields(buf, path, where)
+    entry = _Entry(
+        dtype=_int32(_last(f, 1, 0, int, path, where), path, where),
+        shape=_parse_shape(_last(f, 2, b"", bytes, path, where), path, where),
+        shard_id=_int32(_last(f, 3, 0, int, path, where), path, where),
+        offset=_int64(_last(f, 4, 0, int, path, where)),
+        size=_int64(_last(f, 5, 0, int, path, where)),
+        crc32c=_last(f, 6, None, int, path, where),
+        slices=tuple(_parse_slice(s, path, where) if isinstance(s, bytes) else
+                     _parse_slice(b"\x00", path, where) for s in f.get(7, [])),
     )
+    if entry.offset < 0 or entry.size < 0 or entry.shard_id < 0:
+        raise CorruptCheckpointError(path, f"negative offset/size/shard ({entry.offset}, {entry.size}, "
+                                     f"{entry.shard_id})", where)
+    return entry
+
+
+def _check_version(fields: dict[int, list[Any]], path: str) -> None:
+    """Refuses bundle versions TF refuses (CheckVersions against version 1)."""
+    buf = _last(fields, 3, b"", bytes, path, "header")
+    v = _proto_fields(buf, path, "header version")
+    producer = _int32(_last(v, 1, 0, int, path, "header"), path, "header")
+    min_consumer = _int32(_last(v, 2, 0, int, path, "header"), path, "header")
+    bad = [_int64(b) for b in _repeated_ints(v, 3, path, "header")]
+    if producer < _MIN_PRODUCER:
+        raise CorruptCheckpointError(path, f"checkpoint producer version {producer} is below the minimum "
+                                     f"{_MIN_PRODUCER} (TF refuses it too)", "header")
+    if min_consumer > _BUNDLE_VERSION:
+        raise CorruptCheckpointError(path, f"checkpoint needs a reader of version >= {min_consumer}; this "
+                                     f"reader (like TF's) is version {_BUNDLE_VERSION}", "header")
+    if _BUNDLE_VERSION in bad:
+        raise CorruptCheckpointError(path, f"checkpoint disallows reader version {_BUNDLE_VERSION}", "header")
 
 
 # --------------------------------------------------------------------------
@@ -182,11 +274,16 @@ def _oc_signed(v: int) -> bytes:
     return ((v & ((1 << (8 * n)) - 1)) ^ header).to_bytes(n, "big")
 
 
-def _slice_key(name: str, extents: tuple[tuple[int, int], ...]) -> bytes:
+def slice_key(name: str, extents: tuple[tuple[int, int], ...]) -> bytes:
+    """The index key of one saved slice of ``name`` (TF's EncodeTensorNameSlice);
+    ``extents`` is ((start, length), ...) with length -1 for a full dimension."""
     key = _oc_unsigned(0) + _oc_string(name.encode()) + _oc_unsigned(len(extents))
     for start, length in extents:
         key += _oc_signed(start) + _oc_signed(length)
     return key
+
+
+_slice_key = slice_key  # old private name
 
 
 # --------------------------------------------------------------------------
@@ -199,29 +296,43 @@ class TFCheckpointReader:
     Mirrors ``tf.train.load_checkpoint``'s reader: ``get_tensor``,
     ``has_tensor``, ``get_variable_to_shape_map``, ``get_variable_to_dtype_map``
     (dtypes are numpy dtypes; strings are ``object``). Values are numpy arrays.
-    ``verify_checksums`` checks each tensor's CRC-32C when it is read.
+    ``verify_checksums`` checks each tensor's CRC-32C when it is read. Any
+    problem with the files is a :class:`CorruptCheckpointError`.
     """
 
-    def __init__(self, prefix: str, verify_checksums: bool = True) -> None:
+    def __init__(self, prefix: str | os.PathLike, verify_checksums: bool = True) -> None:
         self.prefix = os.fspath(prefix)
         self.verify_checksums = verify_checksums
         index_path = self.prefix + ".index"
-        with open(index_path, "rb") as f:
-            table = f.read()
+        fd, size = open_regular(index_path)
+        try:
+            table = read_at(fd, 0, size, size, index_path, "the index")
+        finally:
+            os.close(fd)
         self._entries: dict[str, _Entry] = {}
         self._slice_entries: dict[bytes, _Entry] = {}
         header = None
-        for key, value in read_table(table, verify=verify_checksums, where=index_path):
+        seen: set[bytes] = set()
+        for key, value in read_table(bytes(table), verify=verify_checksums, where=index_path):
+            if key in seen:
+                raise CorruptCheckpointError(index_path, "duplicate key in the index", repr(key[:80]))
+            seen.add(key)
             if key == b"":
-                header = _proto_fields(value)
+                header = _proto_fields(value, index_path, "header")
             elif key[:1] == b"\x00":
-                self._slice_entries[key] = _parse_entry(value)
+                self._slice_entries[key] = _parse_entry(value, index_path, f"slice key {key[:80]!r}")
             else:
-                self._entries[key.decode("utf-8", "replace")] = _parse_entry(value)
+                name = key.decode("utf-8", "replace")
+                self._entries[name] = _parse_entry(value, index_path, f"tensor {name!r}")
         if header is None:
-            raise ValueError(f"{index_path}: no bundle header; not a TF V2 checkpoint index")
-        self.num_shards = _last(header, 1, 1)
-        self._byteorder = ">" if _last(header, 2, 0) == 1 else "<"
+            raise CorruptCheckpointError(index_path, "no bundle header; not a TF V2 checkpoint index")
+        self.num_shards = _int32(_last(header, 1, 1, int, index_path, "header"), index_path, "header")
+        if not 1 <= self.num_shards <= _MAX_SHARDS:
+            raise CorruptCheckpointError(index_path, f"header claims {self.num_shards} data shards", "header")
+        # Like TF, a big-endian bundle is read by swapping bytes (unknown values: little).
+        self.big_endian = _last(header, 2, 0, int, index_path, "header") == 1
+        _check_version(header, index_path)
+        self._validate(index_path)
         # Tensors we cannot decode are hidden from the maps, with a reason.
         self.skipped: dict[str, str] = {}
         for name, entry in self._entries.items():
@@ -232,8 +343,105 @@ class TFCheckpointReader:
         if shown:
             warnings.warn(
                 f"Checkpoint {self.prefix}: skipping {len(shown)} tensor(s) with unsupported "
-                f"dtypes: {', '.join(f'{n} ({self.skipped[n]})' for n in shown)}", stacklevel=2)
+                f"dtypes: {', '.join(f'{n} ({self.skipped[n]})' for n in shown[:20])}", stacklevel=2)
 
+    # -- validation at open ----------------------------------------------------
+    def _shard_size(self, shard: int, cache: dict[int, int]) -> int:
+        if shard not in cache:
+            path = data_file_name(self.prefix, shard, self.num_shards)
+            try:
+                st = os.stat(path)
+            except FileNotFoundError:
+                raise CorruptCheckpointError(path, "data shard is missing (incomplete checkpoint)") from None
+            if not stat.S_ISREG(st.st_mode):
+                raise CorruptCheckpointError(path, "data shard is not a regular file")
+            cache[shard] = st.st_size
+        return cache[shard]
+
+    def _validate(self, index_path: str) -> None:
+        """Checks every entry against the shards' real sizes and each other."""
+        sizes: dict[int, int] = {}
+        ranges: dict[int, list[tuple[int, int, str]]] = {}
+
+        def check_data(what: str, e: _Entry) -> None:
+            if e.slices:
+                raise CorruptCheckpointError(index_path, "a slice's data entry has slices itself", what)
+            if e.dtype in _DTYPES and e.dtype != _STRING:
+                want = _count(e.shape) * _DTYPES[e.dtype].itemsize
+                if want != e.size:
+                    raise CorruptCheckpointError(index_path, f"{e.size} bytes stored for a "
+                                                 f"{_DTYPES[e.dtype].name}{list(e.shape)} tensor "
+                                                 f"({want} expected)", what)
+            elif e.dtype == _STRING and _count(e.shape) > e.size:
+                raise CorruptCheckpointError(index_path, f"{_count(e.shape)} strings cannot fit in "
+                                             f"{e.size} bytes", what)
+            if e.size == 0:
+                return
+            if e.shard_id >= self.num_shards:
+                raise CorruptCheckpointError(index_path, f"shard {e.shard_id} of {self.num_shards}", what)
+            end = e.offset + e.size
+            if end > self._shard_size(e.shard_id, sizes):
+                raise CorruptCheckpointError(
+                    data_file_name(self.prefix, e.shard_id, self.num_shards),
+                    f"bytes [{e.offset}, {end}) lie past the end of the "
+                    f"{sizes[e.shard_id]}-byte file (truncated?)", what)
+            ranges.setdefault(e.shard_id, []).append((e.offset, end, what))
+
+        for name, e in self._entries.items():
+            what = f"tensor {name!r}"
+            if not e.slices:
+                check_data(what, e)
+                continue
+            self._validate_slices(index_path, name, e)
+        for key, e in self._slice_entries.items():
+            check_data(f"slice key {key[:80]!r}", e)
+        for shard, spans in ranges.items():
+            spans.sort()
+            for (s0, e0, w0), (s1, _e1, w1) in zip(spans, spans[1:]):
+                if s1 < e0:
+                    raise CorruptCheckpointError(
+                        data_file_name(self.prefix, shard, self.num_shards),
+                        f"data of {w0} and {w1} overlap (crafted file)", f"offset {s1}")
+
+    def _validate_slices(self, index_path: str, name: str, e: _Entry) -> None:
+        what = f"tensor {name!r}"
+        if len(e.slices) > len(self._slice_entries):
+            raise CorruptCheckpointError(index_path, f"{len(e.slices)} slices listed, only "
+                                         f"{len(self._slice_entries)} slice entries exist", what)
+        covered = 0
+        boxes = []
+        for extents in e.slices:
+            if len(extents) != len(e.shape):
+                raise CorruptCheckpointError(index_path, f"slice of rank {len(extents)} for a tensor of "
+                                             f"rank {len(e.shape)}", what)
+            box = []
+            for (start, length), dim in zip(extents, e.shape):
+                stop = dim if length == -1 else start + length
+                if start < 0 or length < -1 or (length == -1 and start != 0) or stop > dim:
+                    raise CorruptCheckpointError(index_path, f"slice {extents} lies outside shape "
+                                                 f"{list(e.shape)}", what)
+                box.append((start, stop))
+            part = self._slice_entries.get(slice_key(name, extents))
+            if part is None:
+                raise CorruptCheckpointError(index_path, f"the data of slice {extents} is missing from the "
+                                             "index (incomplete checkpoint)", what)
+            shape = tuple(b - a for a, b in box)
+            if part.dtype != e.dtype or part.shape != shape:
+                raise CorruptCheckpointError(index_path, f"slice {extents} is stored as dtype enum "
+                                             f"{part.dtype} shape {list(part.shape)}, expected "
+                                             f"{e.dtype} {list(shape)}", what)
+            covered += _count(shape)
+            boxes.append(box)
+        if covered != _count(e.shape):
+            raise CorruptCheckpointError(index_path, f"the saved slices cover {covered} of "
+                                         f"{_count(e.shape)} elements", what)
+        if len(boxes) <= 512:  # disjoint boxes that sum to the whole cover it exactly
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1:]:
+                    if all(max(s0, s1) < min(t0, t1) for (s0, t0), (s1, t1) in zip(a, b)):
+                        raise CorruptCheckpointError(index_path, "saved slices overlap", what)
+
+    # -- the reader API --------------------------------------------------------
     def __repr__(self) -> str:
         return f"TFCheckpointReader({self.prefix!r}, {len(self._names())} tensors)"
 
@@ -252,8 +460,16 @@ class TFCheckpointReader:
         """{name: numpy dtype} (bfloat16 is ``ml_dtypes.bfloat16``)."""
         return {n: _DTYPES[self._entries[n].dtype] for n in self._names()}
 
-    def get_tensor(self, name: str) -> np.ndarray:
-        """The full value of tensor ``name`` as a numpy array."""
+    def get_slices(self, name: str) -> list[tuple[tuple[int, int], ...]]:
+        """The saved slices of a partitioned tensor as ((start, stop), ...) per
+        dimension, sorted; [] for a tensor saved whole."""
+        entry = self._entry(name)
+        out = []
+        for extents in entry.slices:
+            out.append(tuple((s, d if n == -1 else s + n) for (s, n), d in zip(extents, entry.shape)))
+        return sorted(out)
+
+    def _entry(self, name: str) -> _Entry:
         entry = self._entries.get(name)
         if entry is None:
             hint = " (drop the ':0' suffix)" if name.endswith(":0") else ""
@@ -261,87 +477,87 @@ class TFCheckpointReader:
                            f"use list_variables() to see the names it holds")
         if name in self.skipped:
             raise ValueError(f"Cannot read tensor {name!r} from {self.prefix}: {self.skipped[name]}")
-        if entry.slices:
-            return self._assemble(name, entry)
-        return self._read(name, entry)
+        return entry
 
-    def _assemble(self, name: str, entry: _Entry) -> np.ndarray:
-        out = np.zeros(entry.shape, dtype=_DTYPES[entry.dtype])
-        covered = 0
+    def get_tensor(self, name: str) -> np.ndarray:
+        """The full value of tensor ``name`` as a numpy array."""
+        entry = self._entry(name)
+        with _Shards(self) as shards:
+            if entry.slices:
+                return self._assemble(name, entry, shards)
+            return self._read(f"tensor {name!r}", entry, shards)
+
+    def read_all(self, names: Iterable[str] | None = None) -> dict[str, np.ndarray]:
+        """{name: value} for ``names`` (all readable tensors by default), opening
+        each data shard once."""
+        names = self._names() if names is None else list(names)
+        entries = {n: self._entry(n) for n in names}
+
+        def one(item: tuple[str, _Entry]) -> np.ndarray:
+            n, e = item
+            return self._assemble(n, e, shards) if e.slices else self._read(f"tensor {n!r}", e, shards)
+
+        total = sum(e.size for e in self._entries.values())
+        with _Shards(self) as shards:  # pread on shared fds is thread-safe
+            return dict(zip(entries, parallel_map(one, entries.items(), total)))
+
+    def _assemble(self, name: str, entry: _Entry, shards: "_Shards") -> np.ndarray:
+        # Sizes were checked at open: the slices tile the shape exactly and
+        # their bytes are on disk, so this allocation is backed by real data.
+        out = np.empty(entry.shape, dtype=_DTYPES[entry.dtype])
         for extents in entry.slices:
-            if len(extents) != len(entry.shape):
-                raise ValueError(f"{self.prefix}: slice of {name!r} has rank {len(extents)}, "
-                                 f"tensor has rank {len(entry.shape)}")
-            part = self._slice_entries.get(_slice_key(name, extents))
-            if part is None:
-                raise ValueError(f"{self.prefix}: data of slice {extents} of {name!r} is missing "
-                                 "from the index (incomplete or corrupt checkpoint)")
             index = tuple(slice(s, s + (d if n == -1 else n)) for (s, n), d in zip(extents, entry.shape))
-            value = self._read(f"{name} slice {extents}", part)
-            out[index] = value
-            covered += value.size
-        if covered != out.size:
-            raise ValueError(f"{self.prefix}: the saved slices of {name!r} cover {covered} of "
-                             f"{out.size} elements; the checkpoint holds only part of it")
+            out[index] = self._read(f"slice {extents} of {name!r}", self._slice_entries[slice_key(name, extents)],
+                                    shards)
         return out
 
-    def _data_path(self, shard_id: int) -> str:
-        return f"{self.prefix}.data-{shard_id:05d}-of-{self.num_shards:05d}"
-
-    def _read(self, what: str, entry: _Entry) -> np.ndarray:
-        path = self._data_path(entry.shard_id)
-        with open(path, "rb") as f:
-            f.seek(entry.offset)
-            raw = f.read(entry.size)
-        if len(raw) != entry.size:
-            raise ValueError(f"{path}: tensor {what} needs bytes [{entry.offset}, "
-                             f"{entry.offset + entry.size}) but the file ends early (truncated?)")
-        if self.verify_checksums and entry.crc32c is not None:
-            if entry.dtype == _STRING:
-                pass  # checked while decoding, over the logical layout
-            elif crc32c(raw) != unmask(entry.crc32c):
-                raise ValueError(f"{path}: checksum mismatch for tensor {what}; the checkpoint is "
-                                 "corrupt (pass verify_checksums=False to read it anyway)")
+    def _read(self, what: str, entry: _Entry, shards: "_Shards") -> np.ndarray:
+        if entry.size == 0:
+            raw = bytearray()
+            path = self.prefix
+        else:
+            path, fd, size = shards.get(entry.shard_id)
+            raw = read_at(fd, entry.offset, entry.size, size, path, what)
+        if self.verify_checksums and entry.crc32c is not None and entry.dtype != _STRING:
+            if crc32c(raw) != unmask(entry.crc32c):
+                raise CorruptCheckpointError(path, "checksum mismatch (pass verify_checksums=False "
+                                             "to read it anyway)", what)
         if entry.dtype == _STRING:
             return self._decode_strings(what, entry, raw, path)
         dtype = _DTYPES[entry.dtype]
-        count = math.prod(entry.shape)
-        if count * dtype.itemsize != len(raw):
-            raise ValueError(f"{path}: tensor {what} has {len(raw)} bytes, expected "
-                             f"{count} x {dtype.itemsize} for {dtype.name}{list(entry.shape)}")
-        value = np.frombuffer(raw, dtype=dtype).reshape(entry.shape)
-        if self._byteorder == ">" and dtype.itemsize > 1:
-            return value.byteswap()  # a copy, in native order
-        return value.copy()  # writable, independent of the read buffer
+        value = np.frombuffer(raw, dtype=dtype).reshape(entry.shape)  # writable: backed by a bytearray
+        if dtype == np.bool_:
+            value = value.view(np.uint8) != 0  # only 0/1 are valid bools
+        elif self.big_endian and dtype.itemsize > 1:
+            value.byteswap(inplace=True)  # complex: each part, as TF swaps
+        return value
 
-    def _decode_strings(self, what: str, entry: _Entry, raw: bytes, path: str) -> np.ndarray:
+    def _decode_strings(self, what: str, entry: _Entry, raw: bytearray, path: str) -> np.ndarray:
         # Layout: varint64 length per element, masked CRC-32C of the lengths
         # (as uint32 LE), then the concatenated bytes. The entry checksum covers
         # the lengths (uint32 LE), the length checksum and the bytes.
-        count = math.prod(entry.shape)
+        count = _count(entry.shape)
+        if count > len(raw):
+            raise CorruptCheckpointError(path, f"{count} strings cannot fit in {len(raw)} bytes", what)
         pos, lengths = 0, []
-        try:
-            for _ in range(count):
-                n, pos = read_varint(raw, pos)
-                lengths.append(n)
-        except ValueError as e:
-            raise ValueError(f"{path}: string tensor {what}: corrupt length table ({e})") from None
-        lens_le = struct.pack(f"<{count}I", *lengths) if max(lengths, default=0) < 2**32 else None
-        if len(raw) < pos + 4 or lens_le is None:
-            raise ValueError(f"{path}: string tensor {what} is not in the simple layout "
-                             "this reader supports; read it with TensorFlow instead")
+        for _ in range(count):
+            n, pos = read_varint(raw, pos, where=path)
+            lengths.append(n)
+        if max(lengths, default=0) >= 2**32 or len(raw) < pos + 4:
+            raise CorruptCheckpointError(path, "string tensor is not in the layout TF writes", what)
+        lens_le = struct.pack(f"<{count}I", *lengths)
         (len_crc,) = struct.unpack_from("<I", raw, pos)
-        body = raw[pos + 4:]
+        body = bytes(raw[pos + 4:])
         if sum(lengths) != len(body):
-            raise ValueError(f"{path}: string tensor {what}: lengths add up to {sum(lengths)} "
-                             f"bytes but {len(body)} are stored")
+            raise CorruptCheckpointError(path, f"string lengths add up to {sum(lengths)} bytes but "
+                                         f"{len(body)} are stored", what)
         if self.verify_checksums:
             ok = unmask(len_crc) == crc32c(lens_le)
             if entry.crc32c is not None:
-                ok = ok and unmask(entry.crc32c) == crc32c(body, crc32c(lens_le + raw[pos:pos + 4]))
+                ok = ok and unmask(entry.crc32c) == crc32c(body, crc32c(lens_le + bytes(raw[pos:pos + 4])))
             if not ok:
-                raise ValueError(f"{path}: checksum mismatch for string tensor {what}; the "
-                                 "checkpoint is corrupt (pass verify_checksums=False to read it anyway)")
+                raise CorruptCheckpointError(path, "checksum mismatch in a string tensor (pass "
+                                             "verify_checksums=False to read it anyway)", what)
         out = np.empty(count, dtype=object)
         start = 0
         for i, n in enumerate(lengths):
@@ -350,10 +566,44 @@ class TFCheckpointReader:
         return out.reshape(entry.shape)
 
 
-# --------------------------------------------------------------------------
-# Entry points shared by TF checkpoints and minitf's own format.
+CheckpointReader = TFCheckpointReader  # the one checkpoint format: TF's V2 bundle
 
-Reader = Union[TFCheckpointReader, _ours.CheckpointReader]
+
+class _Shards:
+    """Data shards opened on demand (regular files only) and closed together."""
+
+    def __init__(self, reader: TFCheckpointReader) -> None:
+        self.reader = reader
+        self.open: dict[int, tuple[str, int, int]] = {}
+        self.lock = threading.Lock()
+
+    def get(self, shard: int) -> tuple[str, int, int]:
+        with self.lock:
+            return self._get(shard)
+
+    def _get(self, shard: int) -> tuple[str, int, int]:
+        if shard not in self.open:
+            path = data_file_name(self.reader.prefix, shard, self.reader.num_shards)
+            try:
+                fd, size = open_regular(path)
+            except FileNotFoundError:
+                raise CorruptCheckpointError(path, "data shard is missing (incomplete checkpoint)") from None
+            self.open[shard] = (path, fd, size)
+        return self.open[shard]
+
+    def __enter__(self) -> "_Shards":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for _path, fd, _size in self.open.values():
+            os.close(fd)
+        self.open.clear()
+
+
+# --------------------------------------------------------------------------
+# Entry points.
+
+Reader = TFCheckpointReader
 
 
 def _resolve(ckpt: str | os.PathLike) -> str:
@@ -369,27 +619,21 @@ def _resolve(ckpt: str | os.PathLike) -> str:
 def load_checkpoint(ckpt: str | os.PathLike, verify_checksums: bool = True) -> Reader:
     """A reader for ``ckpt`` (prefix, or directory: its latest checkpoint).
 
-    TF V2 checkpoints (``prefix.index``) give a :class:`TFCheckpointReader`;
-    minitf checkpoints (``prefix.npz``) give :class:`checkpoint.CheckpointReader`.
-    Both have ``get_tensor``/``has_tensor``/``get_variable_to_shape_map``/
-    ``get_variable_to_dtype_map``.
+    Reads TF V2 checkpoints (``prefix.index`` + ``prefix.data-*``), which is
+    what both TF1's ``tf.train.Saver`` and minitf's ``Saver`` write. Accepts
+    the ``.index`` or a ``.data-*`` file name too.
     """
     path = _resolve(ckpt)
-    for suffix in (".index", _ours.SUFFIX):  # accept the file name too
-        if path.endswith(suffix) and not os.path.exists(path + suffix):
-            path = path[: -len(suffix)]
-    path = re.sub(r"\.data-\d{5}-of-\d{5}$", "", path)
+    if path.endswith(".index") and not os.path.exists(path + ".index"):
+        path = path[: -len(".index")]
+    path = re.sub(r"\.data-\d{5,}-of-\d{5,}$", "", path)
     if os.path.exists(path + ".index"):
         return TFCheckpointReader(path, verify_checksums=verify_checksums)
-    if os.path.exists(path + _ours.SUFFIX):
-        return _ours.CheckpointReader(path)
     if os.path.isfile(path):
-        raise ValueError(f"{path} looks like a TF V1 checkpoint or another file; only V2 "
-                         f"checkpoints (prefix.index + prefix.data-*) and minitf checkpoints "
-                         f"(prefix{_ours.SUFFIX}) are supported")
-    raise FileNotFoundError(f"No checkpoint found at {path!r}: expected {path}.index (TensorFlow) or "
-                            f"{path}{_ours.SUFFIX} (minitf). Pass the prefix (e.g. 'dir/model-100') "
-                            "or the directory holding a 'checkpoint' state file")
+        raise CorruptCheckpointError(path, "looks like a TF V1 checkpoint or another file; only V2 "
+                                     "checkpoints (prefix.index + prefix.data-*) are supported")
+    raise FileNotFoundError(f"No checkpoint found at {path!r}: expected {path}.index. Pass the prefix "
+                            "(e.g. 'dir/model-100') or the directory holding a 'checkpoint' state file")
 
 
 def list_variables(ckpt: str | os.PathLike) -> list[tuple[str, list[int]]]:

@@ -34,6 +34,16 @@ def to_host(value: Any) -> np.ndarray:
     return array
 
 
+def _real_numbers(what: str, array: np.ndarray) -> np.ndarray:
+    """Refuses what TF1's summary ops refuse: complex, strings, objects."""
+    if array.dtype.kind == "c":
+        raise TypeError(f"{what} got complex values (dtype {array.dtype}); TF's summary ops accept "
+                        "only real numbers. Log np.real(x) and np.imag(x) (or np.abs(x)) separately.")
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{what} needs real numbers, got dtype {array.dtype}")
+    return array
+
+
 def _check_tag(tag: str) -> str:
     if not isinstance(tag, str) or not tag:
         raise ValueError(f"summary tag must be a non-empty string, got {tag!r}")
@@ -42,12 +52,11 @@ def _check_tag(tag: str) -> str:
 
 def scalar_pb(tag: str, value: Any) -> Summary:
     """A summary holding one scalar (any single-element array or number)."""
-    array = to_host(value)
+    array = _real_numbers(f"scalar summary {tag!r}", to_host(value))
     if array.size != 1:
         raise ValueError(
             f"scalar summary {tag!r} needs a single value, got shape {array.shape}")
-    if not np.issubdtype(array.dtype, np.number) and array.dtype != np.bool_:
-        raise TypeError(f"scalar summary {tag!r} needs a number, got dtype {array.dtype}")
+    # NaN and inf are written as they are, as TF's scalar summary does.
     return Summary(value=[Summary.Value(tag=_check_tag(tag),
                                         simple_value=float(array.reshape(())))])
 
@@ -58,7 +67,7 @@ def histogram_pb(tag: str, values: Any, bins: int = 30) -> Summary:
     Buckets are `bins` equal-width bins between min and max. Like TF1, NaN or
     infinite values are an error rather than silently dropped.
     """
-    data = to_host(values).astype(np.float64).ravel()
+    data = _real_numbers(f"histogram {tag!r}", to_host(values)).astype(np.float64).ravel()
     if not np.all(np.isfinite(data)):
         bad = int(np.sum(~np.isfinite(data)))
         raise ValueError(f"histogram {tag!r}: {bad} of {data.size} values are NaN or inf")

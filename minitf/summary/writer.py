@@ -1,17 +1,24 @@
 """`FileWriter`: append summaries and graphs to a TensorBoard event file.
 
-Writes are synchronous (encode, frame, buffered write), so a value logged is
-on disk after `flush()`/`close()` or at the latest `flush_secs` later, with no
-background thread to outlive the program. `as_default()` installs the writer
-for the module-level `scalar`/`histogram`/`image` functions, TF2-style.
+Writes are synchronous (encode, frame, buffered write). What is logged reaches
+the file at the latest `flush_secs` later - a daemon timer thread per writer
+flushes on that schedule even when nothing more is logged - and at
+`flush()`, `close()` and interpreter exit (`atexit`). Steps must be integers
+(`int`, numpy/jax integer scalars); anything else is a clear error, not a
+silent cast. `as_default()` installs the writer for the module-level
+`scalar`/`histogram`/`image` functions, TF2-style.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import math
+import numbers
 import os
 import threading
 import time
+import weakref
 from typing import Any, Iterator
 
 import numpy as np
@@ -20,15 +27,61 @@ from tensorboard.compat.proto import event_pb2, summary_pb2
 from . import protos
 from ._records import RecordFile, event_file_name
 
+__all__ = ["FileWriter", "create_file_writer", "get_default_writer", "scalar", "histogram", "image"]
+
 _FILE_VERSION = "brain.Event:2"
 
 
+_INT64 = (-(1 << 63), (1 << 63) - 1)
+
+
 def _to_step(step: Any) -> int:
-    array = np.asarray(step)
-    if array.size != 1 or not (np.issubdtype(array.dtype, np.integer)
-                               or float(array) == int(array)):
-        raise ValueError(f"step must be a single integer, got {step!r}")
-    return int(array.reshape(()))
+    """An event step: an int, a numpy/jax integer scalar, or an integral
+    finite float (3.0). None, bools, strings, NaN/inf and 3.5 are errors."""
+    if step is None or isinstance(step, (bool, np.bool_, str, bytes)):
+        raise TypeError(f"step must be an integer (e.g. the global step), got {step!r}")
+    if isinstance(step, numbers.Integral):
+        value = int(step)
+    elif isinstance(step, (numbers.Real, np.ndarray)) or hasattr(step, "__array__"):
+        array = np.asarray(step)
+        if array.size != 1 or array.dtype.kind not in "iuf":
+            raise TypeError(f"step must be a single integer, got {step!r}")
+        x = array.reshape(())[()]
+        if array.dtype.kind == "f":
+            if not math.isfinite(x) or x != math.floor(x):
+                raise ValueError(f"step must be a finite whole number, got {step!r}")
+        value = int(x)
+    else:
+        raise TypeError(f"step must be an integer, got {type(step).__name__} {step!r}")
+    if not _INT64[0] <= value <= _INT64[1]:
+        raise ValueError(f"step {value} does not fit in int64 (the event file's step field)")
+    return value
+
+
+# Writers still open at interpreter exit are flushed and closed then.
+_live: "weakref.WeakSet[FileWriter]" = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all() -> None:
+    for writer in list(_live):
+        try:
+            writer.close()
+        except Exception:  # noqa: BLE001 - best effort at exit
+            pass
+
+
+def _flush_loop(ref: "weakref.ref[FileWriter]", stop: threading.Event, period: float) -> None:
+    """Flushes the writer every `period` seconds until it is closed or gone."""
+    while not stop.wait(period):
+        writer = ref()
+        if writer is None:
+            return
+        try:
+            writer.flush()
+        except Exception:  # noqa: BLE001 - a failing disk must not kill the thread's owner
+            pass
+        del writer
 
 
 class FileWriter:
@@ -40,15 +93,24 @@ class FileWriter:
 
     def __init__(self, logdir: str | os.PathLike, graph_def: Any = None,
                  flush_secs: float = 120.0, filename_suffix: str = "") -> None:
+        if (isinstance(flush_secs, bool) or not isinstance(flush_secs, numbers.Real)
+                or not math.isfinite(flush_secs) or flush_secs <= 0):
+            raise ValueError(f"flush_secs must be a positive number of seconds, got {flush_secs!r}")
         self.logdir = os.fspath(logdir)
         os.makedirs(self.logdir, exist_ok=True)
         self._file = RecordFile(event_file_name(self.logdir, filename_suffix))
         self._lock = threading.Lock()
-        self._flush_secs = flush_secs
+        self._flush_secs = float(flush_secs)
         self._last_flush = time.monotonic()
         self.add_event(event_pb2.Event(file_version=_FILE_VERSION))
         if graph_def is not None:
             self.add_graph(graph_def)
+        _live.add(self)
+        self._stop = threading.Event()
+        self._flusher = threading.Thread(target=_flush_loop, args=(weakref.ref(self), self._stop,
+                                                                  self._flush_secs),
+                                         name=f"FileWriter flush {self.logdir}", daemon=True)
+        self._flusher.start()
 
     @property
     def path(self) -> str:
@@ -93,14 +155,17 @@ class FileWriter:
     # -- convenience --------------------------------------------------------
     def scalar(self, tag: str, value: Any, step: Any) -> None:
         """Log one scalar (number, numpy or jax scalar)."""
+        step = _to_step(step)  # checked first: a bad step writes nothing
         self.add_summary(protos.scalar_pb(tag, value), step)
 
     def histogram(self, tag: str, values: Any, step: Any, bins: int = 30) -> None:
         """Log a histogram of all elements of `values`."""
+        step = _to_step(step)  # checked first: a bad step writes nothing
         self.add_summary(protos.histogram_pb(tag, values, bins), step)
 
     def image(self, tag: str, image: Any, step: Any, max_outputs: int = 3) -> None:
         """Log HxW, HxWxC or NHWC image data (float in [0, 1] or uint8)."""
+        step = _to_step(step)  # checked first: a bad step writes nothing
         self.add_summary(protos.image_pb(tag, image, max_outputs), step)
 
     # -- lifetime -----------------------------------------------------------
@@ -109,14 +174,22 @@ class FileWriter:
         self._last_flush = time.monotonic()
 
     def flush(self) -> None:
-        """Push buffered events to disk."""
+        """Push buffered events to the file (visible to other processes)."""
         with self._lock:
-            self._flush_locked()
+            if not self._file.closed:
+                self._flush_locked()
 
     def close(self) -> None:
         """Flush and close the file; further writes raise. Idempotent."""
+        self._stop.set()
         with self._lock:
             self._file.close()
+        _live.discard(self)
+
+    def __del__(self) -> None:
+        stop = getattr(self, "_stop", None)
+        if stop is not None:
+            stop.set()
 
     def __enter__(self) -> "FileWriter":
         return self

@@ -2,9 +2,10 @@
 `minitf.checkpoint`) the Saver and TF1 checkpoint reading, as TF1 spells them.
 """
 
-from minitf.checkpoint import (CheckpointFormatError, CheckpointReader, Saver, TFCheckpointReader,
-                               init_from_checkpoint, latest_checkpoint, list_variables,
-                               load_checkpoint)
+from minitf.checkpoint import (CheckpointFormatError, CheckpointReader, CorruptCheckpointError, Saver,
+                               TFCheckpointReader, get_checkpoint_state, init_from_checkpoint,
+                               latest_checkpoint, list_variables, load_checkpoint,
+                               update_checkpoint_state)
 
 __all__ = [
     "Saver",
@@ -15,6 +16,9 @@ __all__ = [
     "CheckpointReader",
     "TFCheckpointReader",
     "CheckpointFormatError",
+    "CorruptCheckpointError",
+    "get_checkpoint_state",
+    "update_checkpoint_state",
 ]
 
 # Optimizers (TF1 update rules on JAX) and var_list selection.
