@@ -17,7 +17,7 @@ import jax.numpy as jnp
 from minitf.core import unwrap, variable_scope
 from minitf.nn.rnn import (bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn,
                            static_rnn)
-from minitf.nn.rnn_cell import (BasicLSTMCell, BasicRNNCell, GRUCell, LayerRNNCell, LSTMCell,
+from minitf.nn.cells import (BasicLSTMCell, BasicRNNCell, GRUCell, LayerRNNCell, LSTMCell,
                                 LSTMStateTuple, MultiRNNCell, RNNCell)
 from minitf.nn.rnn_wrappers import DeviceWrapper, DropoutWrapper, ResidualWrapper
 

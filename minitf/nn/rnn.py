@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 
 from minitf.core import name_scope, scan, unwrap, variable_scope
-from minitf.nn.rnn_cell import assert_like_rnncell
+from minitf.nn.cells import assert_like_rnncell
 
 
 def _leaves(tree: Any) -> list[Any]:

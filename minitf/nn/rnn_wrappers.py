@@ -13,7 +13,7 @@ import jax
 
 from minitf.core import name_scope, unwrap
 from minitf.nn import ops as _nn_ops
-from minitf.nn.rnn_cell import LSTMStateTuple, RNNCell, assert_like_rnncell
+from minitf.nn.cells import LSTMStateTuple, RNNCell, assert_like_rnncell
 
 __all__ = ["DropoutWrapper", "ResidualWrapper", "DeviceWrapper"]
 
