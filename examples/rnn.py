@@ -35,7 +35,8 @@ import math
 import os
 import sys
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -43,7 +44,7 @@ import numpy as np
 import optax
 
 import minitf as tf
-import minitf.nn  # noqa: F401 - tf.nn.rnn_cell, tf.nn.dynamic_rnn
+import minitf.nn
 
 CORPUS_MODULES = ("argparse", "difflib", "textwrap", "calendar", "pprint", "shlex",
                   "fractions", "heapq", "statistics")

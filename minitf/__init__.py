@@ -7,32 +7,98 @@ function written that way into pure `init` / `apply` functions for jit, grad
 and optax. This module only gathers the public names; see docs/ARCHITECTURE.md.
 """
 from minitf import checkpoint, contrib, layers, losses, nn, ops, train
-from minitf.core import dtypes, initializers
-from minitf.placement import device
+from minitf.core import (
+    AUTO_REUSE,
+    Graph,
+    GraphKeys,
+    LazyTensor,
+    PartitionedVariable,
+    Template,
+    TensorShape,
+    Transformed,
+    Variable,
+    VariableInfo,
+    VariableScope,
+    add_to_collection,
+    add_to_collections,
+    assign,
+    assign_add,
+    assign_sub,
+    cond,
+    control_dependencies,
+    dtypes,
+    fixed_size_partitioner,
+    get_collection,
+    get_collection_ref,
+    get_default_graph,
+    get_name_scope,
+    get_variable,
+    get_variable_scope,
+    global_variables,
+    initializers,
+    local_variables,
+    make_template,
+    merge_params,
+    name_scope,
+    next_rng_key,
+    params_in_scope,
+    remat,
+    reset_default_graph,
+    scan,
+    scope_matches,
+    split_params,
+    trainable_variables,
+    transform,
+    variable_scope,
+    vmap,
+    while_loop,
+)
 from minitf.core import lift as control_flow
-from minitf.core import (AUTO_REUSE, Graph, GraphKeys, LazyTensor, PartitionedVariable, Template,
-                         TensorShape, Transformed, Variable, VariableInfo, VariableScope,
-                         add_to_collection, add_to_collections, assign, assign_add, assign_sub,
-                         cond, control_dependencies, fixed_size_partitioner, get_collection,
-                         get_collection_ref, get_default_graph, get_name_scope, get_variable,
-                         get_variable_scope, global_variables, local_variables, make_template,
-                         merge_params, name_scope, next_rng_key, params_in_scope, remat,
-                         reset_default_graph, scan, scope_matches, split_params,
-                         trainable_variables, transform, variable_scope, vmap, while_loop)
-from minitf.core.dtypes import (as_dtype, bfloat16, bool, complex64, complex128, double,
-                                float16, float32, float64, half, int8, int16, int32, int64, uint8,
-                                uint16, uint32, uint64)
-from minitf.core.initializers import (constant_initializer, glorot_normal_initializer,
-                                      glorot_uniform_initializer, ones_initializer,
-                                      orthogonal_initializer, random_normal_initializer,
-                                      random_uniform_initializer, truncated_normal_initializer,
-                                      variance_scaling_initializer, zeros_initializer)
+from minitf.core.dtypes import (
+    as_dtype,
+    bfloat16,
+    bool,
+    complex64,
+    complex128,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+)
+from minitf.core.initializers import (
+    constant_initializer,
+    glorot_normal_initializer,
+    glorot_uniform_initializer,
+    ones_initializer,
+    orthogonal_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    truncated_normal_initializer,
+    variance_scaling_initializer,
+    zeros_initializer,
+)
 from minitf.ops import *  # noqa: F403 - TF-named ops (tf.add, tf.matmul, ...)
 from minitf.ops import __all__ as _ops_all
 from minitf.ops import tf_op
-from minitf.session import (InteractiveSession, Session, global_variables_initializer,
-                            initialize_all_variables, local_variables_initializer,
-                            set_random_seed, variables_initializer)
+from minitf.placement import device
+from minitf.session import (
+    InteractiveSession,
+    Session,
+    global_variables_initializer,
+    initialize_all_variables,
+    local_variables_initializer,
+    set_random_seed,
+    variables_initializer,
+)
 
 VariableV1 = Variable
 

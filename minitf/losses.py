@@ -16,17 +16,32 @@ import jax
 import jax.numpy as jnp
 
 from minitf.core import GraphKeys, add_to_collection, get_collection, name_scope, unwrap
-from minitf.nn.cross_entropy import (sigmoid_cross_entropy_with_logits,
-                                     softmax_cross_entropy_with_logits_v2,
-                                     sparse_softmax_cross_entropy_with_logits)
+from minitf.nn.cross_entropy import (
+    sigmoid_cross_entropy_with_logits,
+    softmax_cross_entropy_with_logits_v2,
+    sparse_softmax_cross_entropy_with_logits,
+)
 from minitf.ops import tf_op
 
-__all__ = ["Reduction", "compute_weighted_loss", "absolute_difference", "mean_squared_error",
-           "log_loss", "hinge_loss", "huber_loss", "sigmoid_cross_entropy",
-           "softmax_cross_entropy", "sparse_softmax_cross_entropy", "cosine_distance",
-           "mean_pairwise_squared_error",
-           "add_loss", "get_losses", "get_regularization_losses", "get_regularization_loss",
-           "get_total_loss"]
+__all__ = [
+    "Reduction",
+    "absolute_difference",
+    "add_loss",
+    "compute_weighted_loss",
+    "cosine_distance",
+    "get_losses",
+    "get_regularization_loss",
+    "get_regularization_losses",
+    "get_total_loss",
+    "hinge_loss",
+    "huber_loss",
+    "log_loss",
+    "mean_pairwise_squared_error",
+    "mean_squared_error",
+    "sigmoid_cross_entropy",
+    "softmax_cross_entropy",
+    "sparse_softmax_cross_entropy",
+]
 
 
 class Reduction:

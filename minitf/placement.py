@@ -8,7 +8,8 @@ what TF1 accepts (a string, None, or a device function) and yields nothing.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 __all__ = ["device"]
 

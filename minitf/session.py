@@ -14,9 +14,15 @@ import numpy as np
 
 from minitf.core import get_default_graph
 
-__all__ = ["Session", "InteractiveSession", "global_variables_initializer",
-           "initialize_all_variables", "local_variables_initializer", "variables_initializer",
-           "set_random_seed"]
+__all__ = [
+    "InteractiveSession",
+    "Session",
+    "global_variables_initializer",
+    "initialize_all_variables",
+    "local_variables_initializer",
+    "set_random_seed",
+    "variables_initializer",
+]
 
 
 class _NoOp:
@@ -60,7 +66,7 @@ class Session:
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> "Session":
+    def __enter__(self) -> Session:
         return self
 
     def __exit__(self, *exc: Any) -> None:

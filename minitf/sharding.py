@@ -23,14 +23,21 @@ and `shard_batch(local, mesh, process_local=True)` feeds each process's slice.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import jax
 import numpy as np
 from jax.sharding import AxisType, Mesh, NamedSharding, PartitionSpec
 
-__all__ = ["make_mesh", "param_shardings", "shard_params", "shard_batch",
-           "opt_state_shardings", "data_parallel_step"]
+__all__ = [
+    "data_parallel_step",
+    "make_mesh",
+    "opt_state_shardings",
+    "param_shardings",
+    "shard_batch",
+    "shard_params",
+]
 
 AxisName = str | tuple[str, ...]
 

@@ -4,9 +4,9 @@ import sys
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
-import pytest  # noqa: E402
+import pytest
 
-from spec_backend import tf  # noqa: E402
+from spec_backend import tf
 
 
 @pytest.fixture

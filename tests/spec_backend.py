@@ -9,12 +9,12 @@ import os
 import pytest
 
 if os.environ.get("MINITF_SPEC_BACKEND") == "tf":
-    import tensorflow.compat.v1 as tf  # noqa: F401
+    import tensorflow.compat.v1 as tf
 
     tf.disable_v2_behavior()
     ON_TF = True
 else:
-    import minitf as tf  # noqa: F401
+    import minitf as tf
 
     ON_TF = False
 

@@ -18,8 +18,9 @@ import ml_dtypes
 import numpy as np
 import pytest
 
+from minitf.checkpoint import bundle_writer
+from minitf.checkpoint import state as ckpt_state
 from minitf.train import CorruptCheckpointError, Saver, latest_checkpoint, load_checkpoint
-from minitf.checkpoint import bundle_writer, state as ckpt_state
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -12,8 +12,13 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from minitf.checkpoint import (Sliced, get_checkpoint_state, latest_checkpoint,
-                               update_checkpoint_state, write_bundle)
+from minitf.checkpoint import (
+    Sliced,
+    get_checkpoint_state,
+    latest_checkpoint,
+    update_checkpoint_state,
+    write_bundle,
+)
 from minitf.train import Saver, load_checkpoint
 
 

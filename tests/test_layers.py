@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import minitf as tf
-import minitf.layers  # noqa: F401
-import minitf.losses  # noqa: F401
-import minitf.nn  # noqa: F401
+import minitf.layers
+import minitf.losses
+import minitf.nn
 
 X = jnp.ones((200, 50))
 

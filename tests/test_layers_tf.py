@@ -4,13 +4,12 @@ Each case is one build function run under `tensorflow.compat.v1` (legacy Keras
 layers) and under minitf; TF's weights are copied by name into minitf's params
 and the outputs must agree to 1e-5 (see tf_reference.py).
 """
+import jax
 import numpy as np
 import pytest
 
-from tf_reference import compare, minitf_model, run_tf, tf1
-
-import jax
 import minitf
+from tf_reference import compare, minitf_model, run_tf, tf1
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*is deprecated:UserWarning")
 RNG = np.random.default_rng(0)

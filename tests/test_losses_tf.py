@@ -6,9 +6,8 @@ computes the same inside `transform`; values agree to 1e-6.
 import numpy as np
 import pytest
 
-from tf_reference import run_tf
-
 import minitf
+from tf_reference import run_tf
 
 RNG = np.random.default_rng(2)
 PRED = RNG.uniform(0.05, 0.95, (4, 3)).astype(np.float32)

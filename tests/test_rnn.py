@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import minitf as tf
-import minitf.nn  # noqa: F401
+import minitf.nn
 
 rnn_cell = tf.nn.rnn_cell
 X = jnp.asarray(np.random.default_rng(0).standard_normal((3, 5, 4)), jnp.float32)

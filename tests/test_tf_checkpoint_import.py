@@ -15,10 +15,17 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from minitf.train import (CheckpointReader, Saver, TFCheckpointReader, init_from_checkpoint,
-                          latest_checkpoint, list_variables, load_checkpoint)
 from minitf.checkpoint import tf_bundle
 from minitf.checkpoint.sstable import CorruptTableError
+from minitf.train import (
+    CheckpointReader,
+    Saver,
+    TFCheckpointReader,
+    init_from_checkpoint,
+    latest_checkpoint,
+    list_variables,
+    load_checkpoint,
+)
 
 
 @pytest.fixture(scope="module")

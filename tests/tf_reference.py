@@ -19,9 +19,9 @@ import numpy as np
 import tensorflow.compat.v1 as tf1
 
 import minitf
-import minitf.layers  # noqa: F401 - registers minitf.layers / nn / losses as attributes
-import minitf.losses  # noqa: F401
-import minitf.nn  # noqa: F401
+import minitf.layers
+import minitf.losses
+import minitf.nn
 
 tf1.disable_v2_behavior()
 

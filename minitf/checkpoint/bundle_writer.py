@@ -28,7 +28,7 @@ from minitf.checkpoint.fileio import TempFile, check_name_length, fsync_dir, tem
 from minitf.checkpoint.sstable import build_table, write_varint
 from minitf.checkpoint.tf_bundle import DTYPE_ENUMS, data_file_name, slice_key
 
-__all__ = ["Sliced", "write_bundle", "stage_bundle", "StagedBundle", "bundle_files", "remove_bundle"]
+__all__ = ["Sliced", "StagedBundle", "bundle_files", "remove_bundle", "stage_bundle", "write_bundle"]
 
 
 @dataclasses.dataclass(frozen=True)

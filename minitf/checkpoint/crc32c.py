@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import numpy as np
 
-__all__ = ["crc32c", "crc32c_numpy", "crc32c_many", "parallel_map", "mask", "unmask"]
+__all__ = ["crc32c", "crc32c_many", "crc32c_numpy", "mask", "parallel_map", "unmask"]
 
 _POLY = 0x82F63B78  # reflected Castagnoli polynomial
 _MASK_DELTA = 0xA282EAD8

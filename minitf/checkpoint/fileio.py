@@ -23,8 +23,16 @@ from collections.abc import Iterator
 
 from minitf.checkpoint.errors import CorruptCheckpointError
 
-__all__ = ["open_regular", "read_at", "TempFile", "temp_tag", "remove_orphan_temps",
-           "fsync_dir", "directory_lock", "check_name_length"]
+__all__ = [
+    "TempFile",
+    "check_name_length",
+    "directory_lock",
+    "fsync_dir",
+    "open_regular",
+    "read_at",
+    "remove_orphan_temps",
+    "temp_tag",
+]
 
 TEMP_SUFFIX = ".tmp"
 

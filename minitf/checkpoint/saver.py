@@ -33,7 +33,7 @@ from minitf.checkpoint.fileio import directory_lock, remove_orphan_temps, temp_t
 from minitf.checkpoint.state import STATE_FILENAME, latest_checkpoint
 from minitf.checkpoint.tf_bundle import DTYPE_ENUMS, TFCheckpointReader, _split_parts, _to_jax
 
-__all__ = ["Saver", "latest_checkpoint", "CheckpointFormatError"]
+__all__ = ["CheckpointFormatError", "Saver", "latest_checkpoint"]
 
 CheckpointFormatError = CorruptCheckpointError  # the name before the TF-bundle format
 
@@ -47,8 +47,8 @@ _PART = re.compile(r"(.+)/part_(\d+)")
 
 def _to_host(name: str, value: Any) -> np.ndarray:
     """Copies a parameter to a numpy array, refusing anything but arrays."""
-    if not (isinstance(value, (np.ndarray, np.generic)) or hasattr(value, "__array__")
-            and hasattr(value, "dtype") and hasattr(value, "shape")):
+    if not (isinstance(value, (np.ndarray, np.generic)) or (hasattr(value, "__array__")
+            and hasattr(value, "dtype") and hasattr(value, "shape"))):
         raise TypeError(
             f"Cannot checkpoint {name!r}: it is a {type(value).__name__}, not an array. "
             "Checkpoints hold arrays only; wrap Python scalars with jnp.asarray(...) or "

@@ -26,8 +26,14 @@ from collections.abc import Iterable
 from minitf.checkpoint.crc32c import crc32c, mask, unmask
 from minitf.checkpoint.errors import CorruptCheckpointError
 
-__all__ = ["read_table", "build_table", "read_varint", "write_varint", "CorruptTableError",
-           "TABLE_MAGIC"]
+__all__ = [
+    "TABLE_MAGIC",
+    "CorruptTableError",
+    "build_table",
+    "read_table",
+    "read_varint",
+    "write_varint",
+]
 
 TABLE_MAGIC = 0xDB4775248B80FB57
 FOOTER_SIZE = 48

@@ -22,8 +22,16 @@ import re
 from minitf.checkpoint.errors import CorruptCheckpointError
 from minitf.checkpoint.fileio import TempFile, fsync_dir, open_regular, read_at, temp_tag
 
-__all__ = ["CheckpointState", "get_checkpoint_state", "update_checkpoint_state", "latest_checkpoint",
-           "read_state", "write_state", "inside", "STATE_FILENAME"]
+__all__ = [
+    "STATE_FILENAME",
+    "CheckpointState",
+    "get_checkpoint_state",
+    "inside",
+    "latest_checkpoint",
+    "read_state",
+    "update_checkpoint_state",
+    "write_state",
+]
 
 STATE_FILENAME = "checkpoint"
 _MAX_STATE_BYTES = 16 << 20

@@ -44,16 +44,16 @@ from minitf.checkpoint.sstable import read_table, read_varint
 from minitf.checkpoint.state import latest_checkpoint
 
 __all__ = [
-    "TFCheckpointReader",
-    "CheckpointReader",
-    "load_checkpoint",
-    "list_variables",
-    "init_from_checkpoint",
-    "latest_checkpoint",
-    "data_file_name",
-    "slice_key",
     "BOOKKEEPING_KEYS",
     "DTYPE_ENUMS",
+    "CheckpointReader",
+    "TFCheckpointReader",
+    "data_file_name",
+    "init_from_checkpoint",
+    "latest_checkpoint",
+    "list_variables",
+    "load_checkpoint",
+    "slice_key",
 ]
 
 # Keys TF writes for its own bookkeeping, hidden from variable listings.
@@ -501,7 +501,7 @@ class TFCheckpointReader:
         with _Shards(self) as shards:  # pread on shared fds is thread-safe
             return dict(zip(entries, parallel_map(one, entries.items(), total)))
 
-    def _assemble(self, name: str, entry: _Entry, shards: "_Shards") -> np.ndarray:
+    def _assemble(self, name: str, entry: _Entry, shards: _Shards) -> np.ndarray:
         # Sizes were checked at open: the slices tile the shape exactly and
         # their bytes are on disk, so this allocation is backed by real data.
         out = np.empty(entry.shape, dtype=_DTYPES[entry.dtype])
@@ -511,7 +511,7 @@ class TFCheckpointReader:
                                     shards)
         return out
 
-    def _read(self, what: str, entry: _Entry, shards: "_Shards") -> np.ndarray:
+    def _read(self, what: str, entry: _Entry, shards: _Shards) -> np.ndarray:
         if entry.size == 0:
             raw = bytearray()
             path = self.prefix
@@ -591,7 +591,7 @@ class _Shards:
             self.open[shard] = (path, fd, size)
         return self.open[shard]
 
-    def __enter__(self) -> "_Shards":
+    def __enter__(self) -> _Shards:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -11,10 +11,16 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
-__all__ = ["arg_scope", "add_arg_scope", "has_arg_scope", "arg_scoped_arguments",
-           "current_arg_scope"]
+__all__ = [
+    "add_arg_scope",
+    "arg_scope",
+    "arg_scoped_arguments",
+    "current_arg_scope",
+    "has_arg_scope",
+]
 
 
 class _Stack(threading.local):

@@ -10,21 +10,49 @@ fed the concatenated outputs of the previous one.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import jax.numpy as jnp
 
 from minitf.core import unwrap, variable_scope
-from minitf.nn.rnn import (bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn,
-                           static_rnn)
-from minitf.nn.cells import (BasicLSTMCell, BasicRNNCell, GRUCell, LayerRNNCell, LSTMCell,
-                                LSTMStateTuple, MultiRNNCell, RNNCell)
+from minitf.nn.cells import (
+    BasicLSTMCell,
+    BasicRNNCell,
+    GRUCell,
+    LayerRNNCell,
+    LSTMCell,
+    LSTMStateTuple,
+    MultiRNNCell,
+    RNNCell,
+)
+from minitf.nn.rnn import (
+    bidirectional_dynamic_rnn,
+    dynamic_rnn,
+    static_bidirectional_rnn,
+    static_rnn,
+)
 from minitf.nn.rnn_wrappers import DeviceWrapper, DropoutWrapper, ResidualWrapper
 
-__all__ = ["RNNCell", "LayerRNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell",
-           "MultiRNNCell", "LSTMStateTuple", "DropoutWrapper", "ResidualWrapper",
-           "DeviceWrapper", "LSTMBlockCell", "static_rnn", "static_bidirectional_rnn",
-           "dynamic_rnn", "bidirectional_dynamic_rnn", "stack_bidirectional_dynamic_rnn"]
+__all__ = [
+    "BasicLSTMCell",
+    "BasicRNNCell",
+    "DeviceWrapper",
+    "DropoutWrapper",
+    "GRUCell",
+    "LSTMBlockCell",
+    "LSTMCell",
+    "LSTMStateTuple",
+    "LayerRNNCell",
+    "MultiRNNCell",
+    "RNNCell",
+    "ResidualWrapper",
+    "bidirectional_dynamic_rnn",
+    "dynamic_rnn",
+    "stack_bidirectional_dynamic_rnn",
+    "static_bidirectional_rnn",
+    "static_rnn",
+]
 
 
 class LSTMBlockCell(LSTMCell):

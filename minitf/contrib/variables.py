@@ -10,9 +10,16 @@ from typing import Any
 from minitf.contrib.arg_scope import add_arg_scope
 from minitf.core import GraphKeys, get_collection, get_variable
 
-__all__ = ["variable", "model_variable", "get_variables", "get_model_variables",
-           "get_trainable_variables", "get_variables_by_name", "get_variables_to_restore",
-           "model_variable_getter"]
+__all__ = [
+    "get_model_variables",
+    "get_trainable_variables",
+    "get_variables",
+    "get_variables_by_name",
+    "get_variables_to_restore",
+    "model_variable",
+    "model_variable_getter",
+    "variable",
+]
 
 
 @add_arg_scope

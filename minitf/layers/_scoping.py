@@ -17,13 +17,20 @@ object with the layer's `reuse` and its original name scope (so op names read
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import jax.numpy as jnp
 
+from minitf.core import (
+    GraphKeys,
+    VariableScope,
+    add_to_collection,
+    name_scope,
+    unwrap,
+    variable_scope,
+)
 from minitf.core import dtypes as _dtypes
-from minitf.core import (add_to_collection, GraphKeys, name_scope, unwrap, variable_scope,
-                        VariableScope)
 
 
 @contextlib.contextmanager

@@ -11,7 +11,8 @@ reuses it, wherever it is called from. What a layer remembers is kept per graph
 from __future__ import annotations
 
 import weakref
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from minitf.core import GraphKeys, get_collection, get_default_graph, variable_scope
 
@@ -19,7 +20,7 @@ __all__ = ["Layer"]
 
 
 class _GraphState:
-    __slots__ = ("scope", "built")
+    __slots__ = ("built", "scope")
 
     def __init__(self) -> None:
         self.scope: Any = None
@@ -46,7 +47,7 @@ class Layer:
         self._base_name = name or self.default_name
         self._init_scope, self._reuse = _scope, _reuse
         self.dtype = dtype
-        self._states: "weakref.WeakKeyDictionary[Any, _GraphState]" = \
+        self._states: weakref.WeakKeyDictionary[Any, _GraphState] = \
             weakref.WeakKeyDictionary()
 
     @property

@@ -12,13 +12,36 @@ from minitf.layers import normalization as _norm
 from minitf.layers import pooling as _pool
 from minitf.layers.base import Layer
 
-__all__ = ["Layer", "Dense", "Dropout", "Flatten", "Conv1D", "Conv2D", "Conv3D",
-           "Conv2DTranspose", "Conv3DTranspose", "SeparableConv2D", "BatchNormalization",
-           "MaxPooling1D", "MaxPooling2D", "MaxPooling3D", "AveragePooling1D",
-           "AveragePooling2D", "AveragePooling3D", "MaxPool1D", "MaxPool2D", "MaxPool3D",
-           "AvgPool1D", "AvgPool2D", "AvgPool3D", "Convolution1D",
-           "Convolution2D", "Convolution3D", "Convolution2DTranspose",
-           "Convolution3DTranspose"]
+__all__ = [
+    "AveragePooling1D",
+    "AveragePooling2D",
+    "AveragePooling3D",
+    "AvgPool1D",
+    "AvgPool2D",
+    "AvgPool3D",
+    "BatchNormalization",
+    "Conv1D",
+    "Conv2D",
+    "Conv2DTranspose",
+    "Conv3D",
+    "Conv3DTranspose",
+    "Convolution1D",
+    "Convolution2D",
+    "Convolution2DTranspose",
+    "Convolution3D",
+    "Convolution3DTranspose",
+    "Dense",
+    "Dropout",
+    "Flatten",
+    "Layer",
+    "MaxPool1D",
+    "MaxPool2D",
+    "MaxPool3D",
+    "MaxPooling1D",
+    "MaxPooling2D",
+    "MaxPooling3D",
+    "SeparableConv2D",
+]
 
 
 class Dense(Layer):

@@ -9,18 +9,31 @@ Keras' output size; `separable_conv2d` makes `depthwise_kernel`,
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 
 from minitf.core import get_variable, initializers
-from minitf.layers._scoping import (add_activity_regularization, as_input, layer_scope,
-                                    variable_dtype)
+from minitf.layers._scoping import (
+    add_activity_regularization,
+    as_input,
+    layer_scope,
+    variable_dtype,
+)
 from minitf.nn import conv_ops as _conv_ops
 from minitf.nn import ops as _nn
 
-__all__ = ["conv1d", "conv2d", "conv3d", "conv2d_transpose", "conv3d_transpose",
-           "separable_conv2d", "normalize_tuple", "data_format_code"]
+__all__ = [
+    "conv1d",
+    "conv2d",
+    "conv2d_transpose",
+    "conv3d",
+    "conv3d_transpose",
+    "data_format_code",
+    "normalize_tuple",
+    "separable_conv2d",
+]
 
 
 def normalize_tuple(value: Any, n: int, what: str) -> tuple[int, ...]:

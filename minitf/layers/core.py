@@ -6,15 +6,20 @@ else glorot_uniform) and `<scope>/bias` [units] (zeros) in the scope chosen by
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 
 from minitf import ops as _ops
 from minitf.core import get_default_graph, get_variable, initializers
-from minitf.layers._scoping import (add_activity_regularization, as_input, layer_scope,
-                                    variable_dtype)
+from minitf.layers._scoping import (
+    add_activity_regularization,
+    as_input,
+    layer_scope,
+    variable_dtype,
+)
 from minitf.nn.ops import bias_add
 
 

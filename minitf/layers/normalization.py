@@ -21,13 +21,21 @@ move its averages; minitf makes no update either.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 
-from minitf.core import (add_to_collection, assign, get_variable, GraphKeys, initializers,
-                        name_scope, unwrap)
+from minitf.core import (
+    GraphKeys,
+    add_to_collection,
+    assign,
+    get_variable,
+    initializers,
+    name_scope,
+    unwrap,
+)
 from minitf.layers._scoping import as_input, layer_scope
 from minitf.nn.ops import batch_normalization as _normalize
 

@@ -14,8 +14,14 @@ from minitf.layers._scoping import as_input, layer_scope
 from minitf.layers.convolutional import data_format_code, normalize_tuple
 from minitf.nn import ops as _nn
 
-__all__ = ["max_pooling1d", "max_pooling2d", "max_pooling3d", "average_pooling1d",
-           "average_pooling2d", "average_pooling3d"]
+__all__ = [
+    "average_pooling1d",
+    "average_pooling2d",
+    "average_pooling3d",
+    "max_pooling1d",
+    "max_pooling2d",
+    "max_pooling3d",
+]
 
 
 def _pool(op: Any, rank: int, default_name: str, inputs: Any, pool_size: Any, strides: Any,

@@ -18,15 +18,24 @@ from __future__ import annotations
 
 import collections
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 
-from minitf.core import dtypes as _dtypes
 from minitf import ops as _ops
-from minitf.core import (fixed_size_partitioner, get_default_graph, get_variable,
-                        get_variable_scope, initializers, name_scope, unwrap, variable_scope)
+from minitf.core import dtypes as _dtypes
+from minitf.core import (
+    fixed_size_partitioner,
+    get_default_graph,
+    get_variable,
+    get_variable_scope,
+    initializers,
+    name_scope,
+    unwrap,
+    variable_scope,
+)
 from minitf.nn import activations as _activations
 from minitf.nn.ops import bias_add
 
@@ -80,7 +89,7 @@ def _activation(activation: Any) -> Callable:
 class _GraphState:
     """What a cell remembers in one graph (TF keeps it on the layer object)."""
 
-    __slots__ = ("scope", "built", "created", "outer_scope")
+    __slots__ = ("built", "created", "outer_scope", "scope")
 
     def __init__(self) -> None:
         self.scope: Any = None          # the captured VariableScope

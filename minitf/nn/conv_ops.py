@@ -17,9 +17,19 @@ import numpy as np
 from minitf.core import unwrap
 from minitf.ops import tf_op
 
-__all__ = ["conv", "convolution", "conv1d", "conv3d", "conv2d_transpose", "conv1d_transpose",
-           "conv3d_transpose", "atrous_conv2d", "atrous_conv2d_transpose", "depthwise_conv2d",
-           "separable_conv2d"]
+__all__ = [
+    "atrous_conv2d",
+    "atrous_conv2d_transpose",
+    "conv",
+    "conv1d",
+    "conv1d_transpose",
+    "conv2d_transpose",
+    "conv3d",
+    "conv3d_transpose",
+    "convolution",
+    "depthwise_conv2d",
+    "separable_conv2d",
+]
 
 _FORMATS = {1: ("NWC", "NCW"), 2: ("NHWC", "NCHW"), 3: ("NDHWC", "NCDHW")}
 _KERNEL = {1: "WIO", 2: "HWIO", 3: "DHWIO"}
@@ -74,7 +84,7 @@ def conv(x: jax.Array, kernel: jax.Array, rank: int, strides: Any, padding: Any,
 
 
 @tf_op("convolution")
-def convolution(input: Any, filter: Any = None, padding: str | None = None,  # noqa: A002
+def convolution(input: Any, filter: Any = None, padding: str | None = None,
                 strides: Any = None, dilation_rate: Any = None, data_format: str | None = None,
                 filters: Any = None, dilations: Any = None) -> jax.Array:
     """N-D convolution (rank from the kernel): TF's `tf.nn.convolution`."""
@@ -85,7 +95,7 @@ def convolution(input: Any, filter: Any = None, padding: str | None = None,  # n
 
 @tf_op("conv1d")
 def conv1d(value: Any = None, filters: Any = None, stride: Any = None, padding: str | None = None,
-           use_cudnn_on_gpu: Any = None, data_format: str = "NWC", input: Any = None,  # noqa: A002
+           use_cudnn_on_gpu: Any = None, data_format: str = "NWC", input: Any = None,
            dilations: Any = None) -> jax.Array:
     """1-D convolution; `filters` is (width, in, out)."""
     x = _arr(input if input is not None else value)
@@ -93,7 +103,7 @@ def conv1d(value: Any = None, filters: Any = None, stride: Any = None, padding: 
 
 
 @tf_op("Conv3D")
-def conv3d(input: Any, filter: Any = None, strides: Any = None,  # noqa: A002 - TF spelling
+def conv3d(input: Any, filter: Any = None, strides: Any = None,
            padding: str | None = None, data_format: str = "NDHWC", dilations: Any = None,
            filters: Any = None) -> jax.Array:
     """3-D convolution; `filter` is (d, h, w, in, out); `strides` has length 5."""
@@ -143,9 +153,9 @@ def _transpose(value: Any, kernel: Any, output_shape: Any, rank: int, strides: A
 
 
 @tf_op("conv2d_transpose")
-def conv2d_transpose(value: Any = None, filter: Any = None, output_shape: Any = None,  # noqa: A002
+def conv2d_transpose(value: Any = None, filter: Any = None, output_shape: Any = None,
                      strides: Any = None, padding: str = "SAME", data_format: str = "NHWC",
-                     input: Any = None, filters: Any = None,  # noqa: A002
+                     input: Any = None, filters: Any = None,
                      dilations: Any = None) -> jax.Array:
     """TF's deconvolution: `filter` is (h, w, out_channels, in_channels)."""
     x = input if input is not None else value
@@ -154,16 +164,16 @@ def conv2d_transpose(value: Any = None, filter: Any = None, output_shape: Any = 
 
 
 @tf_op("conv1d_transpose")
-def conv1d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,  # noqa: A002
+def conv1d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,
                      padding: str = "SAME", data_format: str = "NWC",
                      dilations: Any = None) -> jax.Array:
     return _transpose(input, filters, output_shape, 1, strides, padding, data_format, dilations)
 
 
 @tf_op("conv3d_transpose")
-def conv3d_transpose(value: Any = None, filter: Any = None, output_shape: Any = None,  # noqa: A002
+def conv3d_transpose(value: Any = None, filter: Any = None, output_shape: Any = None,
                      strides: Any = None, padding: str = "SAME", data_format: str = "NDHWC",
-                     input: Any = None, filters: Any = None,  # noqa: A002
+                     input: Any = None, filters: Any = None,
                      dilations: Any = None) -> jax.Array:
     x = input if input is not None else value
     kernel = filters if filters is not None else filter
@@ -193,7 +203,7 @@ def _depthwise(x: jax.Array, kernel: jax.Array, strides: Any, padding: Any,
 
 
 @tf_op("depthwise")
-def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: str,  # noqa: A002
+def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: str,
                      rate: Any = None, data_format: str | None = None,
                      dilations: Any = None) -> jax.Array:
     """`filter` (h, w, in, multiplier) -> in * multiplier output channels."""
@@ -202,7 +212,7 @@ def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: str,  # noq
 
 
 @tf_op("separable_conv2d")
-def separable_conv2d(input: Any, depthwise_filter: Any, pointwise_filter: Any,  # noqa: A002
+def separable_conv2d(input: Any, depthwise_filter: Any, pointwise_filter: Any,
                      strides: Any, padding: str, rate: Any = None, data_format: str | None = None,
                      dilations: Any = None) -> jax.Array:
     """A depthwise conv followed by a 1x1 `pointwise_filter` (1, 1, in * multiplier, out)."""

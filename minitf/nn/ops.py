@@ -7,7 +7,8 @@ needs `rng=`.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -166,7 +167,7 @@ def _padding(padding: str) -> str:
 
 
 @tf_op("Conv2D")
-def conv2d(input: Any, filter: Any = None, strides: Any = None,  # noqa: A002 - TF spelling
+def conv2d(input: Any, filter: Any = None, strides: Any = None,
            padding: str | None = None, use_cudnn_on_gpu: bool = True,
            data_format: str = "NHWC", dilations: Any = 1, filters: Any = None) -> jax.Array:
     """2-D convolution; `filter` is (kh, kw, in, out) as in TF (see `conv_ops`)."""
@@ -185,7 +186,7 @@ def _pool_window(x: jax.Array, ksize: Any, strides: Any, data_format: str) -> tu
 
 @tf_op("MaxPool")
 def max_pool(value: Any, ksize: Any, strides: Any, padding: str,
-             data_format: str = "NHWC", input: Any = None) -> jax.Array:  # noqa: A002
+             data_format: str = "NHWC", input: Any = None) -> jax.Array:
     x = _arr(input if input is not None else value)
     window, stride = _pool_window(x, ksize, strides, data_format)
     return jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, window, stride, _padding(padding))
@@ -193,7 +194,7 @@ def max_pool(value: Any, ksize: Any, strides: Any, padding: str,
 
 @tf_op("AvgPool")
 def avg_pool(value: Any, ksize: Any, strides: Any, padding: str,
-             data_format: str = "NHWC", input: Any = None) -> jax.Array:  # noqa: A002
+             data_format: str = "NHWC", input: Any = None) -> jax.Array:
     """Average over each window's valid (unpadded) elements, as TF's AvgPool."""
     x = _arr(input if input is not None else value)
     window, stride = _pool_window(x, ksize, strides, data_format)
@@ -215,7 +216,7 @@ def xw_plus_b(x: Any, weights: Any, biases: Any) -> jax.Array:
 
 
 @tf_op("LRN")
-def local_response_normalization(input: Any, depth_radius: int = 5,  # noqa: A002
+def local_response_normalization(input: Any, depth_radius: int = 5,
                                  bias: float = 1.0, alpha: float = 1.0,
                                  beta: float = 0.5) -> jax.Array:
     """x / (bias + alpha * sum of squares over channels d-r..d+r) ** beta (TF's LRN, NHWC)."""

@@ -7,7 +7,8 @@ still names `cell_0/lstm_cell/kernel`. Dropout draws from the trace's rng
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 
@@ -15,7 +16,7 @@ from minitf.core import name_scope, unwrap
 from minitf.nn import ops as _nn_ops
 from minitf.nn.cells import LSTMStateTuple, RNNCell, assert_like_rnncell
 
-__all__ = ["DropoutWrapper", "ResidualWrapper", "DeviceWrapper"]
+__all__ = ["DeviceWrapper", "DropoutWrapper", "ResidualWrapper"]
 
 
 class _Wrapper(RNNCell):

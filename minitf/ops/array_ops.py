@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -160,18 +161,18 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
 
 
 @tf_op("Shape")
-def shape(input: Any, out_type: Any = _dtypes.int32) -> Any:  # noqa: A002 - TF spelling
+def shape(input: Any, out_type: Any = _dtypes.int32) -> Any:
     """The static shape as an int32 NumPy vector (usable inside `jit`, e.g. in reshape)."""
     return np.asarray(np.shape(as_array(input)), dtype=_dtypes.as_dtype(out_type))
 
 
 @tf_op("Size")
-def size(input: Any, out_type: Any = _dtypes.int32) -> Any:  # noqa: A002 - TF spelling
+def size(input: Any, out_type: Any = _dtypes.int32) -> Any:
     return np.asarray(np.size(as_array(input)), dtype=_dtypes.as_dtype(out_type))
 
 
 @tf_op("Rank")
-def rank(input: Any) -> Any:  # noqa: A002 - TF spelling
+def rank(input: Any) -> Any:
     return np.asarray(np.ndim(as_array(input)), dtype=np.int32)
 
 

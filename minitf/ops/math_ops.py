@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -332,7 +333,7 @@ def einsum(equation: str, *inputs: Any) -> jax.Array:
 
 
 @tf_op("norm")
-def norm(tensor: Any, ord: Any = "euclidean", axis: Any = None,  # noqa: A002
+def norm(tensor: Any, ord: Any = "euclidean", axis: Any = None,
          keepdims: bool = False) -> jax.Array:
     x = as_array(tensor)
     if ord in ("euclidean", 2) and (axis is None or isinstance(axis, int)):

@@ -9,13 +9,14 @@ and the compiled computation is the plain jnp call.
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jax
 
 from minitf.core.frame import get_default_graph, is_tracing
 
-__all__ = ["tf_op", "axis_arg"]
+__all__ = ["axis_arg", "tf_op"]
 
 
 def tf_op(op_type: str) -> Callable[[Callable], Callable]:

@@ -1,14 +1,15 @@
 """TF-named random ops; each draw takes a fresh key from the current frame's rng."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import jax
 import jax.numpy as jnp
 
-from minitf.core.frame import get_default_graph
 from minitf.core import dtypes as _dtypes
 from minitf.core.arraylike import as_array
+from minitf.core.frame import get_default_graph
 from minitf.ops.op import tf_op
 
 

@@ -6,11 +6,18 @@ builders make TF1-style `Summary` protos for `FileWriter.add_summary`.
 """
 
 from .protos import histogram_pb, image_pb, merge, scalar_pb, to_uint8_images
-from .writer import (FileWriter, create_file_writer, get_default_writer,
-                     histogram, image, scalar)
+from .writer import FileWriter, create_file_writer, get_default_writer, histogram, image, scalar
 
 __all__ = [
-    "FileWriter", "create_file_writer", "get_default_writer",
-    "scalar", "histogram", "image",
-    "scalar_pb", "histogram_pb", "image_pb", "merge", "to_uint8_images",
+                     "FileWriter",
+                     "create_file_writer",
+                     "get_default_writer",
+                     "histogram",
+                     "histogram_pb",
+                     "image",
+                     "image_pb",
+                     "merge",
+                     "scalar",
+                     "scalar_pb",
+                     "to_uint8_images",
 ]

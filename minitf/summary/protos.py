@@ -9,7 +9,8 @@ which are copied to the host here) and returns a `summary_pb2.Summary` that a
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 from tensorboard.compat.proto import summary_pb2

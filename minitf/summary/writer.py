@@ -19,7 +19,8 @@ import os
 import threading
 import time
 import weakref
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 from tensorboard.compat.proto import event_pb2, summary_pb2
@@ -27,7 +28,7 @@ from tensorboard.compat.proto import event_pb2, summary_pb2
 from . import protos
 from ._records import RecordFile, event_file_name
 
-__all__ = ["FileWriter", "create_file_writer", "get_default_writer", "scalar", "histogram", "image"]
+__all__ = ["FileWriter", "create_file_writer", "get_default_writer", "histogram", "image", "scalar"]
 
 _FILE_VERSION = "brain.Event:2"
 
@@ -59,7 +60,7 @@ def _to_step(step: Any) -> int:
 
 
 # Writers still open at interpreter exit are flushed and closed then.
-_live: "weakref.WeakSet[FileWriter]" = weakref.WeakSet()
+_live: weakref.WeakSet[FileWriter] = weakref.WeakSet()
 
 
 @atexit.register
@@ -67,11 +68,11 @@ def _close_all() -> None:
     for writer in list(_live):
         try:
             writer.close()
-        except Exception:  # noqa: BLE001 - best effort at exit
+        except Exception:
             pass
 
 
-def _flush_loop(ref: "weakref.ref[FileWriter]", stop: threading.Event, period: float) -> None:
+def _flush_loop(ref: weakref.ref[FileWriter], stop: threading.Event, period: float) -> None:
     """Flushes the writer every `period` seconds until it is closed or gone."""
     while not stop.wait(period):
         writer = ref()
@@ -79,7 +80,7 @@ def _flush_loop(ref: "weakref.ref[FileWriter]", stop: threading.Event, period: f
             return
         try:
             writer.flush()
-        except Exception:  # noqa: BLE001 - a failing disk must not kill the thread's owner
+        except Exception:
             pass
         del writer
 
@@ -191,14 +192,14 @@ class FileWriter:
         if stop is not None:
             stop.set()
 
-    def __enter__(self) -> "FileWriter":
+    def __enter__(self) -> FileWriter:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     @contextlib.contextmanager
-    def as_default(self) -> Iterator["FileWriter"]:
+    def as_default(self) -> Iterator[FileWriter]:
         """Make this the writer used by module-level `scalar`/`histogram`/`image`."""
         _default_stack().append(self)
         try:

@@ -22,7 +22,8 @@ Use them through `opt.minimize(loss_fn, var_list=...)` (a `TrainStep`, see
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, NamedTuple, Union
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple, Union
 
 import jax
 import jax.numpy as jnp
@@ -282,5 +283,12 @@ class RMSPropOptimizer(Optimizer):
         return mom, new
 
 
-__all__ = ["Optimizer", "OptimizerState", "GradientDescentOptimizer", "MomentumOptimizer",
-           "AdamOptimizer", "RMSPropOptimizer", "LearningRate"]
+__all__ = [
+    "AdamOptimizer",
+    "GradientDescentOptimizer",
+    "LearningRate",
+    "MomentumOptimizer",
+    "Optimizer",
+    "OptimizerState",
+    "RMSPropOptimizer",
+]

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Any, Callable, Collection, Iterable, Mapping, Sequence, Union
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any, Union
 
 import jax.numpy as jnp
 import numpy as np

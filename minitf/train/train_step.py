@@ -17,7 +17,8 @@ pytree metadata), so a compiled step never depends on what was traced last.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import jax
 
@@ -39,7 +40,7 @@ class TrainState:
         return (self.opt_state,), self.names
 
     @classmethod
-    def tree_unflatten(cls, names: tuple[str, ...], children: Sequence[Any]) -> "TrainState":
+    def tree_unflatten(cls, names: tuple[str, ...], children: Sequence[Any]) -> TrainState:
         return cls(names, children[0])
 
     @property
@@ -83,7 +84,7 @@ def _check_names(params: Mapping[str, Any], state: TrainState) -> None:
         raise KeyError(f"the state was created for variables that are not in params: {missing}")
 
 
-def new_values(optimizer: "Optimizer", grads: Mapping[str, Any], params: Mapping[str, Any],
+def new_values(optimizer: Optimizer, grads: Mapping[str, Any], params: Mapping[str, Any],
                state: TrainState, constraints: Mapping[str, Callable[[Any], Any]] | None = None,
                ) -> tuple[dict[str, Any], TrainState]:
     """`({name: updated value}, new_state)` for the state's variables only; a variable's
@@ -106,7 +107,7 @@ def merge_untouched(params: Mapping[str, Any], updated: Mapping[str, Any]) -> di
     return {k: updated[k] if k in updated else v for k, v in params.items()}
 
 
-def apply_deltas(optimizer: "Optimizer", grads_and_vars: Any, params: Mapping[str, Any],
+def apply_deltas(optimizer: Optimizer, grads_and_vars: Any, params: Mapping[str, Any],
                  state: TrainState) -> tuple[dict[str, Any], TrainState]:
     """TF1's `apply_gradients` on a params dict: `(new_params, new_state)`."""
     _check_names(params, state)
@@ -135,7 +136,7 @@ class TrainStep:
       the same step in two halves, to clip or inspect gradients in between.
     """
 
-    def __init__(self, optimizer: "Optimizer", loss_fn: Callable[..., Any], var_list: VarList = None,
+    def __init__(self, optimizer: Optimizer, loss_fn: Callable[..., Any], var_list: VarList = None,
                  *, model: Any = None, trainable: Trainable = None, has_aux: bool = False,
                  jit: bool = True) -> None:
         if not callable(loss_fn):

@@ -31,20 +31,26 @@ from __future__ import annotations
 import inspect
 import os
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any, Callable, Literal as TypingLiteral
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from typing import Literal as TypingLiteral
 
 import jax
 import jax.extend as jex
 import numpy as np
+from tensorboard.compat.proto import (
+    attr_value_pb2,
+    graph_pb2,
+    node_def_pb2,
+    tensor_shape_pb2,
+    types_pb2,
+)
 
 from minitf.core.naming import NameRegistry
-from tensorboard.compat.proto import (attr_value_pb2, graph_pb2, node_def_pb2,
-                                      tensor_shape_pb2, types_pb2)
 
 from .graph_dot import to_dot, write_dot  # re-exported for convenience
 
-__all__ = ["graph_def_from_function", "write_graph", "to_dot", "write_dot"]
+__all__ = ["graph_def_from_function", "to_dot", "write_dot", "write_graph"]
 
 GraphDef = graph_pb2.GraphDef
 

@@ -19,8 +19,15 @@ from typing import Any, Union
 import jax
 import numpy as np
 
-__all__ = ["ParamRow", "Subtotal", "ParamTable", "summarize_params", "param_table",
-           "param_table_html", "format_bytes"]
+__all__ = [
+    "ParamRow",
+    "ParamTable",
+    "Subtotal",
+    "format_bytes",
+    "param_table",
+    "param_table_html",
+    "summarize_params",
+]
 
 Trainable = Union[Collection[str], Callable[[str], bool], None]
 

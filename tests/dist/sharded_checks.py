@@ -20,12 +20,12 @@ import traceback
 os.environ.setdefault("XLA_FLAGS", "--xla_force_host_platform_device_count=8")
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
-import jax  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
+import jax
+import jax.numpy as jnp
 
-import minitf as tf  # noqa: E402
-from minitf import sharding as sh  # noqa: E402
-from models import make_gan, make_rnn, max_diff, run_single_device  # noqa: E402
+import minitf as tf
+from minitf import sharding as sh
+from models import make_gan, make_rnn, max_diff, run_single_device
 
 
 def run_data_parallel(mesh, model, init_args, step, opt_init, batches):
@@ -135,7 +135,7 @@ def case_rnn_dp():
 def _error(fn):
     try:
         fn()
-    except Exception as e:  # noqa: BLE001 - reporting the type and text is the point
+    except Exception as e:
         return {"type": type(e).__name__, "message": str(e)}
     return {"type": None, "message": "no error raised"}
 
@@ -182,7 +182,7 @@ def main() -> int:
         start = time.perf_counter()
         try:
             results[name] = case()
-        except Exception:  # noqa: BLE001 - one broken case must not hide the others
+        except Exception:
             results[name] = {"crashed": traceback.format_exc()}
         results[name]["seconds"] = round(time.perf_counter() - start, 2)
     print(json.dumps(results))

@@ -20,8 +20,14 @@ import pytest
 from minitf.checkpoint import CorruptCheckpointError, Sliced, TFCheckpointReader, write_bundle
 from minitf.checkpoint import bundle_writer as bw
 from minitf.checkpoint.crc32c import crc32c, mask
-from minitf.checkpoint.sstable import (_block_entries, _block_handle, _read_block, build_table, read_table,
-                                       write_varint)
+from minitf.checkpoint.sstable import (
+    _block_entries,
+    _block_handle,
+    _read_block,
+    build_table,
+    read_table,
+    write_varint,
+)
 from minitf.checkpoint.tf_bundle import _parse_entry
 
 # Bounded for make test; MINITF_FUZZ_SCALE=10 runs ten times as many probes.
@@ -180,7 +186,7 @@ def _resign(items, shards):
     for key, value in items:
         try:
             e = _parse_entry(value, "fuzz", "")
-        except Exception:  # noqa: BLE001 - leave undecodable entries as they are
+        except Exception:
             out.append((key, value))
             continue
         if key and not e.slices and e.dtype != 7 and e.shard_id < len(shards):
@@ -229,7 +235,7 @@ def test_fuzz_mutated_resigned_bundles(tmp_path):
             _write(prefix, m_items, m_shards)
             try:
                 outcomes[_probe(prefix)] += 1
-            except Exception as e:  # noqa: BLE001 - this is what the test counts
+            except Exception as e:
                 uncaught.append((n, f"{type(e).__name__}: {e}"))
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -273,7 +279,7 @@ def test_fuzz_raw_bytes_with_resigned_block_crcs(tmp_path):
                 f.write(data)
         try:
             _probe(prefix)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             uncaught.append((n, f"{type(e).__name__}: {e}"))
     assert not uncaught, f"{len(uncaught)} uncaught of {RAW_PROBES}: {uncaught[:5]}"
 
@@ -340,7 +346,7 @@ def _with_timeout(fn, seconds=10):
         try:
             fn()
             result["ok"] = True
-        except BaseException as e:  # noqa: BLE001
+        except BaseException as e:
             result["error"] = e
 
     t = threading.Thread(target=run, daemon=True)
@@ -410,7 +416,7 @@ def test_headers_tf_refuses_we_refuse(tmp_path):
         try:
             tf_value = tf.train.load_checkpoint(prefix).get_tensor("w")
             tf_ok = True
-        except Exception:  # noqa: BLE001 - TF's own error types vary
+        except Exception:
             tf_ok = False
         assert tf_ok == readable, f"TF's verdict on {label} changed"
         if readable:

@@ -110,7 +110,7 @@ def test_threads_saving_into_one_directory(tmp_path):
                 step = n * 1000 + i
                 saver.save({"w": np.full((32, 32), step, np.float32)}, os.path.join(directory, "model"),
                            global_step=step)
-        except Exception as e:  # noqa: BLE001 - counted
+        except Exception as e:
             errors.append(repr(e))
 
     threads = [threading.Thread(target=run, args=(n,)) for n in range(4)]

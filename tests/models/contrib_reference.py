@@ -23,15 +23,15 @@ import types
 
 os.environ["TF_USE_LEGACY_KERAS"] = "1"
 
-import jax  # noqa: E402
-import numpy as np  # noqa: E402
-import tensorflow.compat.v1 as tf1  # noqa: E402
-import tf_keras.src.legacy_tf_layers as _legacy_layers  # noqa: E402
-from tensorflow.python.framework import ops as _tf_ops  # noqa: E402
-from tensorflow.python.framework import tensor as _tf_tensor  # noqa: E402
-from tensorflow.python.ops import control_flow_ops as _control_flow_ops  # noqa: E402
+import jax
+import numpy as np
+import tensorflow.compat.v1 as tf1
+import tf_keras.src.legacy_tf_layers as _legacy_layers
+from tensorflow.python.framework import ops as _tf_ops
+from tensorflow.python.framework import tensor as _tf_tensor
+from tensorflow.python.ops import control_flow_ops as _control_flow_ops
 
-import minitf  # noqa: E402
+import minitf
 
 tf1.disable_v2_behavior()
 

@@ -8,12 +8,17 @@ the end points); given TF's weights by name, their logits equal TF's.
 import jax
 import numpy as np
 import pytest
-from contrib_reference import (TF, assert_close, assert_same_variables, compare_model,
-                               minitf_model, run_tf)
+from contrib_reference import (
+    TF,
+    assert_close,
+    assert_same_variables,
+    compare_model,
+    minitf_model,
+    run_tf,
+)
 from slim_nets import make_nets
 
 import minitf
-
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 RNG = np.random.default_rng(3)

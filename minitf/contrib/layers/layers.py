@@ -11,7 +11,8 @@ under the scope's name. Every layer is `add_arg_scope`-decorated.
 from __future__ import annotations
 
 import contextlib
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import jax
 import jax.numpy as jnp
@@ -21,15 +22,38 @@ from minitf.contrib.arg_scope import add_arg_scope
 from minitf.contrib.layers.initializers import xavier_initializer
 from minitf.contrib.layers.utils import collect_named_outputs
 from minitf.contrib.variables import model_variable, model_variable_getter
-from minitf.core import (GraphKeys, add_to_collections, assign, initializers, name_scope, unwrap,
-                         variable_scope)
+from minitf.core import (
+    GraphKeys,
+    add_to_collections,
+    assign,
+    initializers,
+    name_scope,
+    unwrap,
+    variable_scope,
+)
 from minitf.nn import activations as _activations
 from minitf.nn import ops as _nn_ops
 
-__all__ = ["convolution", "convolution2d", "conv2d", "convolution2d_transpose",
-           "conv2d_transpose", "fully_connected", "batch_norm", "layer_norm", "max_pool2d",
-           "avg_pool2d", "flatten", "dropout", "embed_sequence", "repeat", "stack",
-           "one_hot_encoding", "softmax", "bias_add"]
+__all__ = [
+    "avg_pool2d",
+    "batch_norm",
+    "bias_add",
+    "conv2d",
+    "conv2d_transpose",
+    "convolution",
+    "convolution2d",
+    "convolution2d_transpose",
+    "dropout",
+    "embed_sequence",
+    "flatten",
+    "fully_connected",
+    "layer_norm",
+    "max_pool2d",
+    "one_hot_encoding",
+    "repeat",
+    "softmax",
+    "stack",
+]
 
 _RENAME = {"kernel": "weights", "bias": "biases"}
 

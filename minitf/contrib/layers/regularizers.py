@@ -7,14 +7,20 @@ to REGULARIZATION_LOSSES, as TF1 does.
 from __future__ import annotations
 
 import numbers
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import jax.numpy as jnp
 
 from minitf.core import GraphKeys, add_to_collection, get_collection, name_scope, unwrap
 
-__all__ = ["l1_regularizer", "l2_regularizer", "l1_l2_regularizer", "sum_regularizer",
-           "apply_regularization"]
+__all__ = [
+    "apply_regularization",
+    "l1_l2_regularizer",
+    "l1_regularizer",
+    "l2_regularizer",
+    "sum_regularizer",
+]
 
 WEIGHTS = "weights"  # TF1's GraphKeys.WEIGHTS
 

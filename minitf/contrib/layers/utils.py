@@ -13,9 +13,16 @@ from typing import Any
 
 from minitf.core import add_to_collections, get_collection, get_collection_ref
 
-__all__ = ["NamedOutputs", "collect_named_outputs", "append_tensor_alias",
-           "convert_collection_to_dict", "last_dimension", "n_positive_integers",
-           "two_element_tuple", "get_variable_collections"]
+__all__ = [
+    "NamedOutputs",
+    "append_tensor_alias",
+    "collect_named_outputs",
+    "convert_collection_to_dict",
+    "get_variable_collections",
+    "last_dimension",
+    "n_positive_integers",
+    "two_element_tuple",
+]
 
 NamedOutputs = collections.namedtuple("NamedOutputs", ["name", "outputs"])
 
