@@ -165,3 +165,17 @@ def batch_norm_2d_default(tf, x):
 
 def test_minitf_layers_are_importable_as_tf_attributes():
     assert minitf.layers.dense is not None and minitf.nn.rnn_cell is not None
+
+
+def test_batch_norm_inference_call_after_training_call_reads_the_stored_statistics():
+    """TF1 runs update ops only when fetched: an inference-mode call built after a
+    training-mode call of the same layer reads the moving averages as they were."""
+    def build(tf, x):
+        y = tf.layers.batch_normalization(x, training=True, name="bn")
+        z = tf.layers.batch_normalization(x, training=False, name="bn", reuse=True)
+        return y, z
+
+    x = np.random.RandomState(0).normal(size=(4, 3)).astype(np.float32) + 5
+    compare(build, x, run_update_ops=True)
+    z = minitf_model(build).apply(run_tf(build, [x], randomize=False).params, x)[1]
+    np.testing.assert_allclose(z[0], [6.76067, 5.39746, 5.97575], rtol=1e-5)  # TF1's figures
