@@ -43,10 +43,10 @@ def dcgan(tf, z, images):
             logits = tf.layers.dense(tf.reshape(h, [BATCH, -1]), 1, name="d_h2_lin")
             return tf.nn.sigmoid(logits), logits
 
-    # The sampler is built first: reads of moving averages after a training-mode
-    # update in the same call follow the core's update semantics (issue 10, item 4).
-    sampler = generator(z, training=False)
-    fake = generator(z, training=True, reuse=True)
+    # The sampler is built after the training generator, as DCGAN does: its batch norms
+    # read the stored moving averages, not the ones the training call updates.
+    fake = generator(z, training=True)
+    sampler = generator(z, training=False, reuse=True)
     d_real, d_real_logits = discriminator(images)
     d_fake, d_fake_logits = discriminator(fake, reuse=True)
     d_loss = (tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(
@@ -143,9 +143,9 @@ def class_layers_net(tf, images):
     """Keras-style layer objects (TF1's tf.layers classes), one object called twice."""
     conv = tf.layers.Conv2D(4, 3, padding="same", activation=tf.nn.relu)
     bn = tf.layers.BatchNormalization(momentum=0.9)
-    with tf.variable_scope("tower"):  # inference first: see the DCGAN note on update reads
-        b = bn(conv(images[:, ::-1]), training=False)
-    a = bn(conv(images), training=True)  # same weights, called outside the scope
+    with tf.variable_scope("tower"):  # training first: the inference call reads stored stats
+        a = bn(conv(images), training=True)
+    b = bn(conv(images[:, ::-1]), training=False)  # same weights, called outside the scope
     h = tf.layers.MaxPooling2D(2, 2)(a)
     h = tf.layers.SeparableConv2D(5, 3, depth_multiplier=2)(h)
     h = tf.layers.Conv2DTranspose(3, 2, strides=2, name="up")(h)
