@@ -176,6 +176,7 @@ def test_batch_norm_inference_call_after_training_call_reads_the_stored_statisti
         return y, z
 
     x = np.random.RandomState(0).normal(size=(4, 3)).astype(np.float32) + 5
-    compare(build, x, run_update_ops=True)
+    # Outputs only: fetching the update ops in the same run would race TF's own read.
+    compare(build, x)
     z = minitf_model(build).apply(run_tf(build, [x], randomize=False).params, x)[1]
     np.testing.assert_allclose(z[0], [6.76067, 5.39746, 5.97575], rtol=1e-5)  # TF1's figures

@@ -13,7 +13,7 @@ import jax
 import jax.numpy as jnp
 
 from minitf import ops as _ops
-from minitf.core import get_default_graph, get_variable, initializers
+from minitf.core import get_variable, initializers
 from minitf.layers._scoping import (
     add_activity_regularization,
     as_input,
@@ -21,6 +21,7 @@ from minitf.layers._scoping import (
     variable_dtype,
 )
 from minitf.nn.ops import bias_add
+from minitf.nn.ops import dropout as _nn_dropout
 
 
 def dense(inputs: Any, units: int, activation: Callable | None = None, use_bias: bool = True,
@@ -68,10 +69,7 @@ def dropout(inputs: Any, rate: float = 0.5, noise_shape: Sequence[int] | None = 
     with layer_scope(name or "dropout", None, None):
         if _is_static_false(training) or (isinstance(rate, (int, float)) and rate == 0):
             return _ops.identity(x)
-        key = get_default_graph().next_rng_key()
-        shape = x.shape if noise_shape is None else tuple(int(d) for d in noise_shape)
-        keep = jax.random.uniform(key, shape) >= rate
-        dropped = jnp.where(keep, x / (1.0 - rate), jnp.zeros((), x.dtype))
+        dropped = _nn_dropout(x, noise_shape=noise_shape, rate=rate)  # the one dropout
         if isinstance(training, (bool, int)):
             return dropped
         return jnp.where(jnp.asarray(training), dropped, x)
