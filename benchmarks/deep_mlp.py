@@ -203,10 +203,15 @@ def check() -> None:
     params = {k: v * 1.5 + 0.01 for k, v in params.items()}  # keep activations alive
     ref = np.asarray(HandJax().apply(None)(HandJax().convert(params), x))
     assert np.abs(ref).max() > 1e-3, "activations vanished: the check would be vacuous"
-    hand = HandJax()
-    assert (compiled_ops(jax.jit(mtf.apply(mtf.build())), params, x)
-            == compiled_ops(jax.jit(hand.apply(None)), hand.convert(params), x)), "HLO differs"
-    print(f"  mlp: minitf's jitted apply compiles to the same HLO instructions as {HAND}'s")
+    # Same HLO with the same activation on both sides (tf.nn.relu is a `where`, exact to TF
+    # for NaN and the gradient at 0; jax.nn.relu a `max`): the scopes add nothing compiled.
+    for relu_name, relu in (("tf.nn.relu", tf.nn.relu), ("jax.nn.relu", jax.nn.relu)):
+        mine, hand = Minitf(relu=relu), HandJax(relu=relu)
+        assert (compiled_ops(jax.jit(mine.apply(mine.build())), params, x)
+                == compiled_ops(jax.jit(hand.apply(None)), hand.convert(params), x)), \
+            f"HLO differs ({relu_name})"
+    print(f"  mlp: minitf's jitted apply compiles to the same HLO instructions as {HAND}'s "
+          "(tf.nn.relu on both sides, and jax.nn.relu on both sides)")
     for impl in jax_impls()[1:]:
         model = impl.build()
         native = impl.init(model, jax.random.PRNGKey(0), x)
@@ -250,7 +255,9 @@ def run(quick: bool = False) -> list[Table]:
     layers = 50 if quick else LAYERS
     depth = f"{layers}-layer MLP (width {WIDTH}, {2 * layers} variables)"
     x = inputs()
-    impls = jax_impls(layers)
+    # Tables (a)-(c) run every JAX model with jax.nn.relu (Haiku's and Flax's activation), so
+    # minitf's and hand JAX's jitted applies are the same compiled program; (d) runs both relus.
+    impls = [HandJax(layers), Minitf(layers, jax.nn.relu), Haiku(layers), Flax(layers)]
     tf1_impl = TF1(layers)
     everyone = [*impls, tf1_impl]
 
@@ -298,7 +305,7 @@ def run(quick: bool = False) -> list[Table]:
     steady_fns[tf1_impl.name] = functools.partial(tf1_impl.apply(tf1_model), None, x)
     steady = Table(f"(c) steady jitted apply, {depth}, batch {BATCH}", target=1.03,
                    note="`jax.jit(apply)(params, x)`; TF1: `sess.run(out, feed_dict)`. Same "
-                        "compiled program for minitf and hand JAX; minitf's params are a flat "
+                        "compiled program for minitf and hand JAX (both with jax.nn.relu); minitf's params are a flat "
                         f"dict of {2 * layers} arrays, whose keys jit's dispatch sorts on every "
                         "call (hand JAX: a list of (w, b) tuples).")
     steady.add_all(interleaved(steady_fns, repeats=5 if quick else 30,
