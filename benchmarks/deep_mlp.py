@@ -16,10 +16,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-import minitf as tf
-import minitf.nn  # noqa: F401 - tf.nn.relu
-from timing import (HAND, Table, compiled_ops, fresh_calls, frozen_heap, interleaved, paused_gc,
-                    print_table, tf1)
+from timing import (HAND, LazyMinitf, Table, compiled_ops, fresh_calls, frozen_heap, interleaved,
+                    paused_gc, print_table, tf1)
+
+tf = LazyMinitf()  # imported on first use: see timing.LazyMinitf
 
 LAYERS, WIDTH, BATCH = 200, 64, 32
 
@@ -29,15 +29,18 @@ LAYERS, WIDTH, BATCH = 200, 64, 32
 class Impl:
     name = ""
 
-    def __init__(self, layers: int = LAYERS) -> None:
+    def __init__(self, layers: int = LAYERS, relu: Callable | None = None) -> None:
+        """`relu`: the activation (default: the framework's own; minitf's and hand JAX's
+        can be swapped so both sides run the same ops op by op)."""
         self.layers = layers
+        self.relu = relu
 
 
 class Minitf(Impl):
     name = "minitf"
 
     def build(self) -> Any:
-        layers = self.layers
+        layers, relu = self.layers, self.relu or tf.nn.relu
 
         def mlp(x):
             for i in range(layers):
@@ -46,7 +49,7 @@ class Minitf(Impl):
                     b = tf.get_variable("biases", [WIDTH], initializer=tf.zeros_initializer())
                     x = x @ w + b
                 if i < layers - 1:
-                    x = tf.nn.relu(x)
+                    x = relu(x)
             return x
 
         return tf.transform(mlp)
@@ -75,9 +78,11 @@ class HandJax(Impl):
                  jnp.zeros((WIDTH,))) for k in jax.random.split(rng, self.layers)]
 
     def apply(self, model: Any) -> Callable:
+        relu = self.relu or jax.nn.relu
+
         def mlp(params, x):
             for w, b in params[:-1]:
-                x = jax.nn.relu(x @ w + b)
+                x = relu(x @ w + b)
             w, b = params[-1]
             return x @ w + b
 
@@ -198,10 +203,15 @@ def check() -> None:
     params = {k: v * 1.5 + 0.01 for k, v in params.items()}  # keep activations alive
     ref = np.asarray(HandJax().apply(None)(HandJax().convert(params), x))
     assert np.abs(ref).max() > 1e-3, "activations vanished: the check would be vacuous"
-    hand = HandJax()
-    assert (compiled_ops(jax.jit(mtf.apply(mtf.build())), params, x)
-            == compiled_ops(jax.jit(hand.apply(None)), hand.convert(params), x)), "HLO differs"
-    print(f"  mlp: minitf's jitted apply compiles to the same HLO instructions as {HAND}'s")
+    # Same HLO with the same activation on both sides (tf.nn.relu is a `where`, exact to TF
+    # for NaN and the gradient at 0; jax.nn.relu a `max`): the scopes add nothing compiled.
+    for relu_name, relu in (("tf.nn.relu", tf.nn.relu), ("jax.nn.relu", jax.nn.relu)):
+        mine, hand = Minitf(relu=relu), HandJax(relu=relu)
+        assert (compiled_ops(jax.jit(mine.apply(mine.build())), params, x)
+                == compiled_ops(jax.jit(hand.apply(None)), hand.convert(params), x)), \
+            f"HLO differs ({relu_name})"
+    print(f"  mlp: minitf's jitted apply compiles to the same HLO instructions as {HAND}'s "
+          "(tf.nn.relu on both sides, and jax.nn.relu on both sides)")
     for impl in jax_impls()[1:]:
         model = impl.build()
         native = impl.init(model, jax.random.PRNGKey(0), x)
@@ -245,7 +255,9 @@ def run(quick: bool = False) -> list[Table]:
     layers = 50 if quick else LAYERS
     depth = f"{layers}-layer MLP (width {WIDTH}, {2 * layers} variables)"
     x = inputs()
-    impls = jax_impls(layers)
+    # Tables (a)-(c) run every JAX model with jax.nn.relu (Haiku's and Flax's activation), so
+    # minitf's and hand JAX's jitted applies are the same compiled program; (d) runs both relus.
+    impls = [HandJax(layers), Minitf(layers, jax.nn.relu), Haiku(layers), Flax(layers)]
     tf1_impl = TF1(layers)
     everyone = [*impls, tf1_impl]
 
@@ -253,8 +265,10 @@ def run(quick: bool = False) -> list[Table]:
     repeats = {impl.name: 3 if quick else 16 for impl in everyone}
     repeats[tf1_impl.name] = 2 if quick else 6  # ~2 s a call
     init_times = fresh_calls({impl.name: _init_maker(impl, x) for impl in everyone}, repeats)
-    init = Table(f"(a) init, {depth}, fresh model object", target=1.0,
+    init = Table(f"(a) warm init, {depth}, fresh model object", target=1.0,
                  extra_columns=("first call",),
+                 why="minitf's init traces the model (jax.eval_shape) to discover its "
+                     "variables; hand JAX's never runs the model",
                  note="`model.init(rng, x)` on a newly built model (TF1: graph construction, "
                       "Session, `global_variables_initializer`). *first call*: the first init in "
                       "this process (compiles the samplers), not in the median. Hand JAX's init "
@@ -271,14 +285,15 @@ def run(quick: bool = False) -> list[Table]:
     with frozen_heap():
         for r in range(2 if quick else 7):
             for impl in impls[r % 4:] + impls[:r % 4]:
-                low, total = _compile(impl, models[impl.name], params[impl.name], x)
+                low, total = _compile(impl, impl.build(), params[impl.name], x)
                 lowers[impl.name].append(low)
                 totals[impl.name].append(total)
     compile_ = Table(f"(b) jit compile of apply, {depth}: "
                      "`jax.jit(apply).lower(params, x).compile()`",
                      target=1.05, extra_columns=("of which trace + lower",),
-                     note="A fresh function each repeat (no tracing cache); total time, with "
-                          "the trace + lower part (where a framework's own Python runs) apart.")
+                     note="A fresh model object and a fresh function each repeat (no tracing "
+                          "cache hit); total time, with the trace + lower part (where a "
+                          "framework's own Python runs) apart.")
     compile_.add_all(totals, **{"of which trace + lower": {
         k: f"{np.median(v) * 1e3:.0f} ms" for k, v in lowers.items()}})
 
@@ -290,21 +305,42 @@ def run(quick: bool = False) -> list[Table]:
     steady_fns[tf1_impl.name] = functools.partial(tf1_impl.apply(tf1_model), None, x)
     steady = Table(f"(c) steady jitted apply, {depth}, batch {BATCH}", target=1.03,
                    note="`jax.jit(apply)(params, x)`; TF1: `sess.run(out, feed_dict)`. Same "
-                        "compiled program for minitf and hand JAX; minitf's params are a flat "
+                        "compiled program for minitf and hand JAX (both with jax.nn.relu); minitf's params are a flat "
                         f"dict of {2 * layers} arrays, whose keys jit's dispatch sorts on every "
                         "call (hand JAX: a list of (w, b) tuples).")
     steady.add_all(interleaved(steady_fns, repeats=5 if quick else 30,
                                min_sample_s=0.01 if quick else 0.05, warmup=2))
     tf1_model["sess"].close()
 
-    eager_fns = {impl.name: functools.partial(impl.apply(models[impl.name]), params[impl.name], x)
-                 for impl in impls}
-    eager = Table(f"(d) un-jitted apply, {depth}, batch {BATCH}, op by op", target=1.3,
-                  note="`apply(params, x)` without jit: the framework's Python per layer "
-                       f"({3 * layers - 1} JAX ops) on top of JAX's dispatch.")
-    eager.add_all(interleaved(eager_fns, repeats=3 if quick else 20,
-                              min_sample_s=0.02 if quick else 0.1, warmup=2))
-    tables = [init, compile_, steady, eager]
+    # (d) un-jitted apply with the same ops on both sides, once per relu: the difference
+    # between minitf and hand JAX is minitf's scope machinery (per layer: two variable
+    # scopes, two get_variable, the TF-named ops' wrappers).
+    tables = [init, compile_, steady]
+    for relu_name, relu in (("jax.nn.relu", jax.nn.relu), ("tf.nn.relu", tf.nn.relu)):
+        variants = [HandJax(layers, relu), Minitf(layers, relu)]
+        if relu is jax.nn.relu:  # Haiku's MLP and Flax's nn.relu use jax.nn.relu
+            variants += [impl for impl in impls if impl.name in ("Haiku", "Flax")]
+        fns = {}
+        for impl in variants:
+            model = models[impl.name] if impl.name in ("Haiku", "Flax") else impl.build()
+            fns[impl.name] = functools.partial(impl.apply(model), params[impl.name], x)
+        times = interleaved(fns, repeats=3 if quick else 20,
+                            min_sample_s=0.02 if quick else 0.1, warmup=2)
+        per_layer = (np.median(times["minitf"]) - np.median(times[HAND])) / layers
+        eager = Table(f"(d) un-jitted apply, {depth}, batch {BATCH}, op by op, {relu_name} "
+                      "on both sides", target=1.3,
+                      extra_columns=("framework Python per layer",),
+                      why=f"minitf's scope machinery costs {per_layer * 1e6:.0f} us per layer "
+                          "(variable_scope, get_variable, tf_op wrappers: the core rewrite's "
+                          "scope, not this benchmark's)",
+                      note="`apply(params, x)` without jit: the framework's Python per layer "
+                           f"({3 * layers - 1} JAX ops) on top of JAX's dispatch. minitf and hand "
+                           f"JAX both call `{relu_name}`; *framework Python per layer* is "
+                           "(median - hand JAX's median) / layers.")
+        eager.add_all(times, **{"framework Python per layer": {
+            name: f"{(np.median(v) - np.median(times[HAND])) / layers * 1e6:.0f} us"
+            for name, v in times.items()}})
+        tables.append(eager)
     for t in tables:
         print_table(t)
     return tables

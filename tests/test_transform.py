@@ -105,6 +105,31 @@ def test_batched_init_equals_one_by_one_sampling():
         np.testing.assert_array_equal(value, single)
 
 
+def test_each_value_is_its_initializer_sampled_from_fold_in_of_the_name_hash():
+    """The definition of a value: sample(fold_in(rng, crc32(name) & 0x7fffffff), shape, dtype)."""
+    import zlib
+
+    inits = {"a/w": (tf.glorot_uniform_initializer(), [5, 3]),
+             "a/b": (tf.zeros_initializer(), [3]),
+             "t": (tf.truncated_normal_initializer(stddev=0.5), [2, 7]),
+             "u": (tf.random_uniform_initializer(-1.0, 1.0), [4]),
+             "w2": (tf.glorot_uniform_initializer(), [5, 3])}
+
+    def model(x):
+        for name, (init, shape) in inits.items():
+            tf.get_variable(name, shape, initializer=init)
+        return x
+
+    rng = jax.random.PRNGKey(11)
+    params = tf.transform(model).init(rng, X)
+    for name, (init, shape) in inits.items():
+        key = jax.random.fold_in(rng, zlib.crc32(name.encode()) & 0x7FFFFFFF)
+        np.testing.assert_array_equal(params[name], init.sample(key, shape, jnp.float32))
+    jitted = jax.jit(tf.transform(model).init)(rng, X)
+    for name in inits:
+        np.testing.assert_allclose(jitted[name], params[name], rtol=1e-6, atol=1e-7)
+
+
 def test_eager_default_graph_and_init_agree_for_the_same_seed():
     params = tf.transform(mlp).init(jax.random.PRNGKey(7), X)
     with tf.Graph().as_default():

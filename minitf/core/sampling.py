@@ -1,9 +1,23 @@
-"""Batched sampling of initial values: one compiled call per (initializer, shape, dtype).
+"""Sampling of initial values: each variable's value is a pure function of (rng, name).
 
-`init` hands every sampled variable's spec here. Specs with equal initializer
-configuration, shape and dtype are drawn together: each variable's key is
-`fold_in(rng, hash(name))`, so values do not depend on creation order or on
-which other variables exist.
+`init` hands every sampled variable's spec here. Variable `name` gets
+`sampler.sample(fold_in(rng, name_hash(name)), shape, dtype)`, so values do not
+depend on creation order or on which other variables exist.
+
+How the values are computed depends on whether `init` runs eagerly or is
+itself being traced (`jax.jit(model.init)`, `jax.eval_shape`):
+
+* eagerly, each variable is one call of a jitted `(rng, name hash) -> value`
+  function, compiled once per (initializer configuration, shape, dtype) and
+  cached for the whole process. Its compile cost does not depend on how many
+  variables share it, and its results are separate arrays. (Sampling a group
+  stacked in one call and splitting it afterwards costs far more: XLA
+  compiles the split per group size, about a second each, and a computation
+  with one output per variable compiles in time growing with the count.)
+* under a trace, every (configuration, shape, dtype) group is drawn stacked
+  with `vmap` and sliced into rows: one random-number computation per group
+  in the enclosing program instead of one per variable, which keeps the
+  program (and XLA's compile time) small.
 """
 from __future__ import annotations
 
@@ -12,29 +26,13 @@ from collections.abc import Callable
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from minitf.core.initializers import Initializer
 from minitf.core.sources import InitSpec, name_hash
 
 __all__ = ["sample_specs"]
-
-
-@functools.cache
-def _group_sampler(sampler: _SamplerKey, shape: tuple[int, ...], dtype: np.dtype,
-                   bucket: int) -> Callable[[jax.Array, np.ndarray], jax.Array]:
-    """One compiled call sampling up to `bucket` same-configured variables from name hashes.
-
-    Counts are padded to a power of two so a handful of compiled samplers serve
-    every model size.
-    """
-
-    def sample(rng: jax.Array, hashes: jax.Array) -> jax.Array:
-        keys = jax.vmap(lambda h: jax.random.fold_in(rng, h))(hashes)
-        stacked: jax.Array = jax.vmap(lambda k: sampler.sample(k, shape, dtype))(keys)
-        return stacked
-
-    return jax.jit(sample)
 
 
 class _SamplerKey:
@@ -52,29 +50,46 @@ class _SamplerKey:
         return isinstance(other, _SamplerKey) and self.key == other.key
 
     def sample(self, key: jax.Array, shape: tuple[int, ...], dtype: Any) -> jax.Array:
-        return self.sampler.sample(key, shape, dtype)
+        value: jax.Array = self.sampler.sample(key, shape, dtype)
+        return value
 
 
-def _unstack(stacked: jax.Array, count: int) -> list[jax.Array]:
-    """The first `count` rows as separate arrays (JAX's chunked iteration: ~10 us a row)."""
-    if isinstance(stacked, jax.core.Tracer):  # init itself is being traced (jit/eval_shape)
-        return [stacked[i] for i in range(count)]
-    return list(stacked if count == stacked.shape[0] else stacked[:count])
+def _sample_one(sampler: _SamplerKey, shape: tuple[int, ...], dtype: Any,
+                rng: jax.Array, hashed: jax.Array) -> jax.Array:
+    """The value of the variable whose name hashes to `hashed` (the definition of a value)."""
+    return sampler.sample(jax.random.fold_in(rng, hashed), shape, dtype)
+
+
+@functools.lru_cache(maxsize=1024)
+def _variable_sampler(sampler: _SamplerKey, shape: tuple[int, ...],
+                      dtype: np.dtype) -> Callable[[jax.Array, np.uint32], jax.Array]:
+    """A jitted `(rng, name hash) -> value`, shared by every variable of this configuration."""
+    return jax.jit(functools.partial(_sample_one, sampler, shape, dtype))
+
+
+def _sample_group_traced(sampler: _SamplerKey, shape: tuple[int, ...], dtype: np.dtype,
+                         rng: jax.Array, hashes: list[int]) -> list[jax.Array]:
+    """Under a trace: the group drawn stacked (one vmapped computation), then its rows."""
+    one = functools.partial(_sample_one, sampler, shape, dtype, rng)
+    stacked = jax.vmap(one)(jnp.asarray(np.asarray(hashes, dtype=np.uint32)))
+    return [stacked[i] for i in range(len(hashes))]
 
 
 def sample_specs(rng: jax.Array, specs: list[InitSpec]) -> dict[str, jax.Array]:
-    """Sample every spec with a sampler, grouping equal configurations into one call."""
-    groups: dict[tuple[_SamplerKey, tuple[int, ...], str], list[InitSpec]] = {}
+    """`{name: initial value}` for every spec that has a sampler (others are skipped)."""
+    groups: dict[tuple[_SamplerKey, tuple[int, ...], np.dtype], list[InitSpec]] = {}
     for spec in specs:
         if spec.sampler is not None:
-            key = (_SamplerKey(spec.sampler), spec.shape, np.dtype(spec.dtype).name)
+            key = (_SamplerKey(spec.sampler), tuple(spec.shape), np.dtype(spec.dtype))
             groups.setdefault(key, []).append(spec)
     values: dict[str, jax.Array] = {}
+    traced = isinstance(rng, jax.core.Tracer)
     for (sampler, shape, dtype), members in groups.items():
-        count = len(members)
-        bucket = 1 << (count - 1).bit_length()
-        hashes = np.zeros(bucket, dtype=np.uint32)
-        hashes[:count] = [name_hash(s.name) for s in members]
-        stacked = _group_sampler(sampler, shape, np.dtype(dtype), bucket)(rng, hashes)
-        values.update(zip((s.name for s in members), _unstack(stacked, count), strict=True))
+        hashes = [name_hash(s.name) for s in members]
+        if traced:
+            rows = _sample_group_traced(sampler, shape, dtype, rng, hashes)
+        else:
+            fn = _variable_sampler(sampler, shape, dtype)
+            rows = [fn(rng, np.uint32(h)) for h in hashes]
+        values.update(zip((s.name for s in members), rows, strict=True))
     return values

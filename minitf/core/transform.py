@@ -4,10 +4,10 @@ Each call traces the function in a fresh Graph, so names never depend on what
 ran before. `init` and `apply` differ only in the graph's value source:
 
 * `init(rng, *args)` runs the function abstractly (`jax.eval_shape`, no device
-  work) to discover every variable, then samples all variables that share an
-  initializer configuration, shape and dtype in one batched call. Each
-  variable's key is `fold_in(rng, hash(name))`, so adding a variable never
-  changes the others. Variables whose initial value is computed (tf.Variable(x),
+  work) to discover every variable, then samples each with a sampler compiled
+  once per initializer configuration, shape and dtype (`core/sampling.py`).
+  Each variable's key is `fold_in(rng, hash(name))`, so adding a variable
+  never changes the others. Variables whose initial value is computed (tf.Variable(x),
   constant-tensor initializers) are computed afterwards in one jitted call.
 * `apply(params, *args, rng=None)` reads every variable from `params` and is an
   ordinary traceable function: compose it with jit, grad and vmap.
