@@ -167,9 +167,10 @@ class Graph:
         self._collections.setdefault(name, []).append(value)
 
     def add_to_collections(self, names: Any, value: Any) -> None:
-        names = (names,) if isinstance(names, str) else set(names)
-        for name in names:
-            self.add_to_collection(name, value)
+        """Add `value` once to each named collection (`names`: a name or an iterable)."""
+        collections = self._collections
+        for name in (names,) if isinstance(names, str) else dict.fromkeys(names):
+            collections.setdefault(name, []).append(value)
 
     def get_collection_ref(self, name: str) -> list[Any]:
         with self.lock:
@@ -344,7 +345,8 @@ class _NameScope:
         else:
             new = graph.unique_name(name)
             returned = new + "/"
-        self._jax = _jax_name_stack(old, new)
+        # Op by op there is no jaxpr to name: JAX's name stack is only kept while tracing.
+        self._jax = _jax_name_stack(old, new) if is_tracing() else _NO_CHANGE
         self._jax.__enter__()
         self._old = old
         thread.name_stack = new

@@ -95,7 +95,7 @@ def format_shape(shape: Shape | None) -> str:
 
 
 def is_fully_defined(shape: Shape | None) -> bool:
-    return shape is not None and all(d is not None for d in shape)
+    return shape is not None and None not in shape
 
 
 def is_compatible(a: Shape | None, b: Shape | None) -> bool:

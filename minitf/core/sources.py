@@ -195,22 +195,24 @@ class ApplySource(ValueSource):
 def _check_param(spec: InitSpec, value: Any) -> None:
     """A param must be an array of the variable's shape and dtype, as TF's Assign would
     insist; checked at trace time, so it costs nothing in the compiled step."""
-    if not hasattr(value, "dtype") or not hasattr(value, "shape"):
+    shape, dtype = getattr(value, "shape", None), getattr(value, "dtype", None)
+    if shape == spec.shape and dtype == storage_dtype(spec.dtype):
+        return
+    if shape is None or dtype is None:
         raise TypeError(
             f"Parameter {spec.name!r} is a {type(value).__name__} in the params passed to "
             f"apply; it must be an array of shape {tuple(spec.shape)} and dtype "
             f"{np.dtype(spec.dtype).name}. Convert it with jnp.asarray(value, dtype).")
-    shape = tuple(value.shape)
-    if shape != tuple(spec.shape):
+    if tuple(shape) != tuple(spec.shape):
         raise ValueError(
-            f"Parameter {spec.name!r} has shape {shape} in the params passed "
+            f"Parameter {spec.name!r} has shape {tuple(shape)} in the params passed "
             f"to apply, but the model asks for shape {tuple(spec.shape)}.")
     want = storage_dtype(spec.dtype)
-    if np.dtype(value.dtype) != want:
+    if np.dtype(dtype) != want:
         raise TypeError(
-            f"Parameter {spec.name!r} has dtype {np.dtype(value.dtype).name} in the params "
-            f"passed to apply, but the variable is {np.dtype(want).name}. Cast it with "
-            f"params[{spec.name!r}].astype({np.dtype(want).name!r}) (or pass the params init "
+            f"Parameter {spec.name!r} has dtype {np.dtype(dtype).name} in the params "
+            f"passed to apply, but the variable is {want.name}. Cast it with "
+            f"params[{spec.name!r}].astype({want.name!r}) (or pass the params init "
             "or a checkpoint restore returned).")
 
 

@@ -141,7 +141,8 @@ def _get_single(graph: Graph, request: VariableRequest,
             % (name, _naming.did_you_mean(name, graph.store)))
 
     check_collections(request.collections)
-    spec = _initial_value_spec(name, shape, dtype, initializer, partition_info)
+    spec = _initial_value_spec(name, shape, dtype, initializer, partition_info,
+                               graph.source.creates)
     op_name = _op_name_for(graph, name)
     trainable = True if request.trainable is None else bool(request.trainable)
     var = create_variable(graph, op_name, spec, trainable, request.collections,
@@ -169,8 +170,11 @@ def _op_name_for(graph: Graph, name: str) -> str:
 
 
 def _initial_value_spec(name: str, shape: Any, dtype: np.dtype, initializer: Any,
-                        partition_info: PartitionInfo | None) -> InitSpec:
-    """How the new variable's value is made: a batched sampler, a thunk, or a value."""
+                        partition_info: PartitionInfo | None, creates: bool = True) -> InitSpec:
+    """How the new variable's value is made: a batched sampler, a thunk, or a value.
+
+    Size and 64-bit checks run where values are made (init, eager), not in apply.
+    """
     if initializer is None:
         if shape is None:
             raise ValueError(f"Variable {name} did not get an initializer, so its `shape` "
@@ -187,8 +191,9 @@ def _initial_value_spec(name: str, shape: Any, dtype: np.dtype, initializer: Any
                          "with no arguments and the shape should not be provided or an "
                          "instance of `tf.keras.initializers.*' and `shape` should be "
                          "fully defined.")
-    _check_size(name, shape, dtype)
-    _dtypes.warn_if_64bit_unavailable(dtype)
+    if creates:
+        _check_size(name, shape, dtype)
+        _dtypes.warn_if_64bit_unavailable(dtype)
     if isinstance(initializer, Initializer):
         initializer.validate(shape, dtype)
         if type(initializer).__call__ is Initializer.__call__:
@@ -277,11 +282,15 @@ def _add_regularization_loss(graph: Graph, name: str, var: Variable, regularizer
                                 LazyTensor(regularization_loss, name + "/Regularizer"))
 
 
+_GLOROT_UNIFORM, _ZEROS = GlorotUniform(), Zeros()  # immutable configurations: shared
+
+
 def _default_initializer(name: str, dtype: Any) -> Initializer:
+    """TF's defaults: glorot_uniform for floats, zeros for integers and bools."""
     if _dtypes.is_floating(dtype):
-        return GlorotUniform()
+        return _GLOROT_UNIFORM
     if _dtypes.is_integer_or_bool(dtype):
-        return Zeros()
+        return _ZEROS
     raise ValueError("An initializer for variable %s of %s is required"
                      % (name, _dtypes.name_of(dtype)))
 

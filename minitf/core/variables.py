@@ -228,14 +228,24 @@ def _register(var: Variable, graph: Graph, op_name: str, spec: InitSpec, trainab
     var._dtype = dtype if isinstance(dtype, np.dtype) else jnp.dtype(dtype)
     var.trainable = trainable
     var._value = value
-    var.created_at = user_site()
+    # Where it was made, for "already exists" errors (init has made it first in apply).
+    var.created_at = user_site() if graph.source.creates else "(see init)"
     var.sharding = None
     var.constraint = constraint
-    names = [GraphKeys.GLOBAL_VARIABLES] if collections is None else list(collections)
-    if trainable and GraphKeys.TRAINABLE_VARIABLES not in names:
-        names.append(GraphKeys.TRAINABLE_VARIABLES)
-    graph.add_to_collections(names, var)
+    if collections is None:
+        graph.add_to_collections(_DEFAULT_COLLECTIONS[bool(trainable)], var)
+    else:
+        names = list(dict.fromkeys(collections))
+        if trainable and GraphKeys.TRAINABLE_VARIABLES not in names:
+            names.append(GraphKeys.TRAINABLE_VARIABLES)
+        graph.add_to_collections(names, var)
     graph.variables_by_name[op_name] = var
+
+
+_DEFAULT_COLLECTIONS = {  # by trainable: the common case, without building a list per variable
+    False: (GraphKeys.GLOBAL_VARIABLES,),
+    True: (GraphKeys.GLOBAL_VARIABLES, GraphKeys.TRAINABLE_VARIABLES),
+}
 
 
 def create_variable(graph: Graph, op_name: str, spec: InitSpec, trainable: bool,
