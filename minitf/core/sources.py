@@ -5,8 +5,9 @@ as TF1 does; a `ValueSource` decides only what value a new entry gets:
 
 * `EagerSource` computes it at once (the default graph, tutorial code);
 * `InitSource` records what to create and hands out a placeholder, so `init`
-  can sample every variable afterwards in a few batched calls;
-* `ApplySource` takes it from the user's params dict;
+  can sample every variable afterwards, outside the discovery trace;
+* `ApplySource` takes it from the user's params dict (checking its kind, shape
+  and dtype);
 * `ReplaySource` serves values created by an earlier probe trace (lifted
   control flow), falling back to the outer source.
 """
