@@ -89,7 +89,7 @@ def _check_spec(name: str, shape: tuple[int, ...], spec: PartitionSpec, mesh: Me
     if len(spec) > len(shape):
         raise ValueError(f"{where}: the spec has {len(spec)} entries for {len(shape)} dimensions")
     used: set[str] = set()
-    for dim, (size, axes) in enumerate(zip(shape, spec)):
+    for dim, (size, axes) in enumerate(zip(shape, spec, strict=False)):
         for axis in () if axes is None else ((axes,) if isinstance(axes, str) else axes):
             if axis not in mesh.shape:
                 raise ValueError(f"{where}: mesh has no axis {axis!r}")

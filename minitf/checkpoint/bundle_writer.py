@@ -105,7 +105,7 @@ def _extents(name: str, full: tuple[int, ...], offsets: Sequence[int], shape: tu
         raise ValueError(f"slice of {name!r}: offsets {list(offsets)} / shape {list(shape)} do not "
                          f"match the rank of full shape {list(full)}")
     out = []
-    for o, n, d in zip(offsets, shape, full):
+    for o, n, d in zip(offsets, shape, full, strict=True):
         if o < 0 or o + n > d:
             raise ValueError(f"slice of {name!r} at {list(offsets)} with shape {list(shape)} lies "
                              f"outside full shape {list(full)}")
@@ -135,7 +135,7 @@ class StagedBundle:
         return bundle_files(self.prefix, self.num_shards)
 
     def commit(self) -> None:
-        for temp, final in zip(self._temps, self.files):
+        for temp, final in zip(self._temps, self.files, strict=True):
             temp.commit(final)
         fsync_dir(os.path.dirname(self.prefix) or ".")
 

@@ -135,10 +135,8 @@ class TempFile:
 
     def discard(self) -> None:
         """Removes the temp file (after any failure)."""
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(self.path)
-        except OSError:
-            pass
         self._close()
 
     def _close(self) -> None:

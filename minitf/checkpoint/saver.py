@@ -18,6 +18,7 @@ unlisted checkpoints) are swept by the next save with the same base.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import warnings
@@ -184,7 +185,7 @@ class Saver:
             staged = stage_bundle(prefix, tensors, self.num_shards, temp_tag(base_name))
             with directory_lock(directory, self.latest_filename):
                 remove_orphan_temps(directory, temp_tag(self.latest_filename))
-                kept, dropped = self._commit(staged, directory, prefix, base_name)
+                kept, _dropped = self._commit(staged, directory, prefix, base_name)
         except OSError as e:
             if staged is not None:
                 staged.discard()
@@ -360,10 +361,8 @@ def _remove_data_orphans(directory: str, base_name: str) -> None:
 
 
 def _remove_quietly(path: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def _check_against(prefix: str, values: Mapping[str, np.ndarray], params: Mapping[str, Any],

@@ -24,6 +24,7 @@ does not read) are refused, and big-endian bundles are byte-swapped as TF does. 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import os
 import re
@@ -397,7 +398,7 @@ class TFCheckpointReader:
             check_data(f"slice key {key[:80]!r}", e)
         for shard, spans in ranges.items():
             spans.sort()
-            for (s0, e0, w0), (s1, _e1, w1) in zip(spans, spans[1:]):
+            for (_s0, e0, w0), (s1, _e1, w1) in itertools.pairwise(spans):
                 if s1 < e0:
                     raise CorruptCheckpointError(
                         data_file_name(self.prefix, shard, self.num_shards),
@@ -415,7 +416,7 @@ class TFCheckpointReader:
                 raise CorruptCheckpointError(index_path, f"slice of rank {len(extents)} for a tensor of "
                                              f"rank {len(e.shape)}", what)
             box = []
-            for (start, length), dim in zip(extents, e.shape):
+            for (start, length), dim in zip(extents, e.shape, strict=True):
                 stop = dim if length == -1 else start + length
                 if start < 0 or length < -1 or (length == -1 and start != 0) or stop > dim:
                     raise CorruptCheckpointError(index_path, f"slice {extents} lies outside shape "
@@ -438,7 +439,7 @@ class TFCheckpointReader:
         if len(boxes) <= 512:  # disjoint boxes that sum to the whole cover it exactly
             for i, a in enumerate(boxes):
                 for b in boxes[i + 1:]:
-                    if all(max(s0, s1) < min(t0, t1) for (s0, t0), (s1, t1) in zip(a, b)):
+                    if all(max(s0, s1) < min(t0, t1) for (s0, t0), (s1, t1) in zip(a, b, strict=True)):
                         raise CorruptCheckpointError(index_path, "saved slices overlap", what)
 
     # -- the reader API --------------------------------------------------------
@@ -466,7 +467,7 @@ class TFCheckpointReader:
         entry = self._entry(name)
         out = []
         for extents in entry.slices:
-            out.append(tuple((s, d if n == -1 else s + n) for (s, n), d in zip(extents, entry.shape)))
+            out.append(tuple((s, d if n == -1 else s + n) for (s, n), d in zip(extents, entry.shape, strict=True)))
         return sorted(out)
 
     def _entry(self, name: str) -> _Entry:
@@ -499,14 +500,14 @@ class TFCheckpointReader:
 
         total = sum(e.size for e in self._entries.values())
         with _Shards(self) as shards:  # pread on shared fds is thread-safe
-            return dict(zip(entries, parallel_map(one, entries.items(), total)))
+            return dict(zip(entries, parallel_map(one, entries.items(), total), strict=True))
 
     def _assemble(self, name: str, entry: _Entry, shards: _Shards) -> np.ndarray:
         # Sizes were checked at open: the slices tile the shape exactly and
         # their bytes are on disk, so this allocation is backed by real data.
         out = np.empty(entry.shape, dtype=_DTYPES[entry.dtype])
         for extents in entry.slices:
-            index = tuple(slice(s, s + (d if n == -1 else n)) for (s, n), d in zip(extents, entry.shape))
+            index = tuple(slice(s, s + (d if n == -1 else n)) for (s, n), d in zip(extents, entry.shape, strict=True))
             out[index] = self._read(f"slice {extents} of {name!r}", self._slice_entries[slice_key(name, extents)],
                                     shards)
         return out
@@ -518,10 +519,10 @@ class TFCheckpointReader:
         else:
             path, fd, size = shards.get(entry.shard_id)
             raw = read_at(fd, entry.offset, entry.size, size, path, what)
-        if self.verify_checksums and entry.crc32c is not None and entry.dtype != _STRING:
-            if crc32c(raw) != unmask(entry.crc32c):
-                raise CorruptCheckpointError(path, "checksum mismatch (pass verify_checksums=False "
-                                             "to read it anyway)", what)
+        if (self.verify_checksums and entry.crc32c is not None and entry.dtype != _STRING
+                and crc32c(raw) != unmask(entry.crc32c)):
+            raise CorruptCheckpointError(path, "checksum mismatch (pass verify_checksums=False "
+                                         "to read it anyway)", what)
         if entry.dtype == _STRING:
             return self._decode_strings(what, entry, raw, path)
         dtype = _DTYPES[entry.dtype]
@@ -734,7 +735,7 @@ def _split_parts(full: np.ndarray, ckpt_name: str, names: list[str],
     """Cuts a checkpoint tensor into the ``/part_N`` pieces of ``params`` (one
     axis, in order, as TF1 partitioners lay them out)."""
     shapes = [tuple(params[n].shape) for n in names]
-    axes = {i for s in shapes for i, (a, b) in enumerate(zip(s, full.shape)) if a != b} or {0}
+    axes = {i for s in shapes for i, (a, b) in enumerate(zip(s, full.shape, strict=False)) if a != b} or {0}
     if (len(axes) != 1 or any(len(s) != full.ndim for s in shapes)
             or sum(s[min(axes)] for s in shapes) != full.shape[min(axes)]):
         raise ValueError(
@@ -742,7 +743,7 @@ def _split_parts(full: np.ndarray, ckpt_name: str, names: list[str],
             f"of tensor {ckpt_name} ({list(full.shape)}) from checkpoint reader.")
     axis = axes.pop()
     bounds = np.cumsum([s[axis] for s in shapes])[:-1]
-    return dict(zip(names, np.split(full, bounds, axis=axis)))
+    return dict(zip(names, np.split(full, bounds, axis=axis), strict=True))
 
 
 def _to_jax(name: str, value: np.ndarray, like: Any = None) -> Any:

@@ -9,6 +9,7 @@ which are copied to the host here) and returns a `summary_pb2.Summary` that a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,10 +29,8 @@ def to_host(value: Any) -> np.ndarray:
     """
     array = np.asarray(value)
     if array.dtype.kind == "V":
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             array = array.astype(np.float32)
-        except (TypeError, ValueError):
-            pass
     return array
 
 

@@ -23,7 +23,7 @@ Use them through `opt.minimize(loss_fn, var_list=...)` (a `TrainStep`, see
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -33,7 +33,7 @@ from minitf.train.selection import Trainable, VarList, resolve_var_list
 from minitf.train.train_step import TrainState, TrainStep, apply_deltas, gradients
 
 #: A learning rate: a number, or a schedule `count -> lr` (count = steps already applied).
-LearningRate = Union[float, Callable[[jax.Array], Any]]
+LearningRate = float | Callable[[jax.Array], Any]
 
 
 class OptimizerState(NamedTuple):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import Any, Union
+from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
@@ -23,10 +23,10 @@ from minitf.core import params_in_scope, scope_matches
 #: What `var_list` may be: None (every trainable variable), a scope regex, a
 #: sequence of names / minitf Variables, a params-like mapping (its keys), or a
 #: predicate on names.
-VarList = Union[None, str, Sequence[Any], Mapping[str, Any], Callable[[str], bool]]
+VarList = None | str | Sequence[Any] | Mapping[str, Any] | Callable[[str], bool]
 
 #: What `trainable` may be: None (unknown), a collection of names, or a predicate.
-Trainable = Union[None, Collection[str], Callable[[str], bool]]
+Trainable = None | Collection[str] | Callable[[str], bool]
 
 
 def tensor_name(name: str) -> str:

@@ -104,7 +104,7 @@ def new_values(optimizer: Optimizer, grads: Mapping[str, Any], params: Mapping[s
 
 def merge_untouched(params: Mapping[str, Any], updated: Mapping[str, Any]) -> dict[str, Any]:
     """`params` in its order with `updated` values; every other entry is the same object."""
-    return {k: updated[k] if k in updated else v for k, v in params.items()}
+    return {k: updated.get(k, v) for k, v in params.items()}
 
 
 def apply_deltas(optimizer: Optimizer, grads_and_vars: Any, params: Mapping[str, Any],
