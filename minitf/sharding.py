@@ -9,7 +9,8 @@ adds only the mapping from checkpoint names to shardings, read from the
         b = tf.get_variable("b", [512], sharding=("model",))             # explicit wins
 
     mesh = make_mesh({"data": 4, "model": 2})
-    shardings = param_shardings(model, mesh)        # {name: NamedSharding}, replicated if unannotated
+    shardings = param_shardings(model, mesh)  # {name: NamedSharding}, replicated if unannotated
+
     params = shard_params(params, model, mesh)
     step = data_parallel_step(train_step, mesh, shardings)
     params, opt_state, metrics = step(params, opt_state, *shard_batch((x, y), mesh))

@@ -103,7 +103,9 @@ def one_hot(indices: Any, depth: int, on_value: Any = None, off_value: Any = Non
     dtype = _dtypes.as_dtype(dtype) if dtype is not None else _dtypes.float32
     on = 1 if on_value is None else as_array(on_value)
     off = 0 if off_value is None else as_array(off_value)
-    hot = jax.nn.one_hot(as_array(indices), depth, dtype=jnp.bool_, axis=-1 if axis is None else axis)
+    hot = jax.nn.one_hot(as_array(indices), depth, dtype=jnp.bool_,
+                         axis=-1 if axis is None else axis)
+
     return jnp.where(hot, jnp.asarray(on, dtype), jnp.asarray(off, dtype))
 
 

@@ -37,8 +37,9 @@ def to_host(value: Any) -> np.ndarray:
 def _real_numbers(what: str, array: np.ndarray) -> np.ndarray:
     """Refuses what TF1's summary ops refuse: complex, strings, objects."""
     if array.dtype.kind == "c":
-        raise TypeError(f"{what} got complex values (dtype {array.dtype}); TF's summary ops accept "
-                        "only real numbers. Log np.real(x) and np.imag(x) (or np.abs(x)) separately.")
+        raise TypeError(
+            f"{what} got complex values (dtype {array.dtype}); TF's summary ops accept "
+            "only real numbers. Log np.real(x) and np.imag(x) (or np.abs(x)) separately.")
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{what} needs real numbers, got dtype {array.dtype}")
     return array

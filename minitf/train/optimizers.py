@@ -97,7 +97,8 @@ class Optimizer:
         return OptimizerState(jnp.zeros([], jnp.int32), slots, self._non_slot_init())
 
     def deltas(self, grads: Any, state: OptimizerState) -> tuple[Any, OptimizerState]:
-        """`(delta, new_state)`: the step for every leaf of `grads` is `var - delta` (TF1's kernel)."""
+        """`(delta, new_state)`: the step for every leaf of `grads` is `var - delta`
+        (TF1's kernel)."""
         leaves, treedef = jax.tree_util.tree_flatten(grads)
         slot_leaves = {s: treedef.flatten_up_to(state.slots[s]) for s in self._slot_names}
         lr = self._lr(state.count)
@@ -131,7 +132,9 @@ class Optimizer:
         def init(params: Any) -> OptimizerState:
             return self.init_state(params)
 
-        def update(grads: Any, state: OptimizerState, params: Any = None) -> tuple[Any, OptimizerState]:
+        def update(grads: Any, state: OptimizerState,
+                   params: Any = None) -> tuple[Any, OptimizerState]:
+
             del params
             delta, state = self.deltas(grads, state)
             return jax.tree_util.tree_map(jnp.negative, delta), state

@@ -63,7 +63,8 @@ def trainable_predicate(trainable: Trainable, model: Any = None) -> Callable[[st
     if model is not None:
         infos = getattr(model, "variables", None)
         if infos is None:
-            raise TypeError(f"model= must be a tf.transform(...) result, got {type(model).__name__}")
+            raise TypeError(
+                f"model= must be a tf.transform(...) result, got {type(model).__name__}")
         if not infos:
             raise ValueError("model= has no recorded variables yet: call model.init(...) (or "
                              "model.apply(...)) once before resolving var_list, so minitf knows "
@@ -92,7 +93,9 @@ def _explicit_names(var_list: Iterable[Any], params: Mapping[str, Any]) -> list[
         hints = []
         for name in missing:
             near = difflib.get_close_matches(name, list(params), n=3)
-            hints.append(f"{name!r}" + (f" (did you mean {', '.join(map(repr, near))}?)" if near else ""))
+            hint = f" (did you mean {', '.join(map(repr, near))}?)" if near else ""
+            hints.append(f"{name!r}" + hint)
+
         raise KeyError("var_list names variables that are not in params: " + ", ".join(hints))
     return list(dict.fromkeys(names))
 

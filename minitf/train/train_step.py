@@ -78,7 +78,8 @@ def _as_grad_dict(grads_and_vars: Any) -> dict[str, Any]:
 
 def _check_names(params: Mapping[str, Any], state: TrainState) -> None:
     if not isinstance(state, TrainState):
-        raise TypeError(f"expected the TrainState from step.init(params), got {type(state).__name__}")
+        raise TypeError(
+            f"expected the TrainState from step.init(params), got {type(state).__name__}")
     missing = [n for n in state.names if n not in params]
     if missing:
         raise KeyError(f"the state was created for variables that are not in params: {missing}")

@@ -208,7 +208,9 @@ class ParamTable:
         rows = []
         for item in [*self.entries(), self.total]:
             cells = self._cells(item)
-            style = ' style="font-weight:bold;background:#f3f3f3"' if isinstance(item, Subtotal) else ""
+            style = (' style="font-weight:bold;background:#f3f3f3"'
+                     if isinstance(item, Subtotal) else "")
+
             tds = "".join(
                 f'<td style="text-align:{"right" if i in (3, 4) else "left"}">'
                 f"{html.escape(c.strip())}</td>" for i, c in enumerate(cells))
