@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 JOBS   ?= 2
 
-.PHONY: demo test test-dist golden bench install-test install-examples install-bench clean
+.PHONY: demo lint test test-dist golden bench install-test install-examples install-bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,13 @@ demo: install-examples
 	$(PY) examples/gan.py
 	$(PY) examples/rnn.py
 
-## make test: every test, including the differential tier against real TensorFlow
-test: install-test
+## make lint: ruff over the code, tests, examples and docs; mypy --strict over the scoping core
+lint: install-test
+	$(PY) -m ruff check minitf tests examples docs
+	$(PY) -m mypy minitf/core
+
+## make test: lint, then every test, including the differential tier against real TensorFlow
+test: install-test lint
 	$(PY) -m pytest -q -n $(JOBS) --dist loadfile
 
 ## make test-dist: sharding on 8 simulated CPU devices + a 2-process jax.distributed run

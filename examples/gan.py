@@ -268,8 +268,9 @@ def print_model_report(params: dict, model: tf.Transformed, z: jax.Array, real: 
 # Training.
 
 def train(steps: int = 15000, seed: int = 0, reuse: str = "true", batch: int = 64,
-          lr: float = 2e-4, layers: bool = False, outdir: str = "runs/gan", evaluate: bool = True, log_every: int = 50,
-          progress: bool = True) -> dict[str, Any]:
+          lr: float = 2e-4, layers: bool = False, outdir: str = "runs/gan", evaluate: bool = True,
+          log_every: int = 50, progress: bool = True) -> dict[str, Any]:
+
     """Train, write pictures / events / checkpoint into `outdir`, return the figures."""
     from tqdm import tqdm
 

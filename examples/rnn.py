@@ -355,7 +355,7 @@ def print_model_report(model: tf.Transformed, params: dict, inputs: tuple) -> No
     shared = report.shared()
     print(f"sharing: {len(shared)} of {len(report.uses)} variables are asked for by both RNNs:")
     for name in list(shared)[:2]:
-        for (vscope, nscope, site), n in shared[name].items():
+        for (_vscope, nscope, site), n in shared[name].items():
             print(f"    {name}: x{n} from name scope {nscope!r} ({site})")
 
 

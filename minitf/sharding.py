@@ -9,7 +9,8 @@ adds only the mapping from checkpoint names to shardings, read from the
         b = tf.get_variable("b", [512], sharding=("model",))             # explicit wins
 
     mesh = make_mesh({"data": 4, "model": 2})
-    shardings = param_shardings(model, mesh)        # {name: NamedSharding}, replicated if unannotated
+    shardings = param_shardings(model, mesh)  # {name: NamedSharding}, replicated if unannotated
+
     params = shard_params(params, model, mesh)
     step = data_parallel_step(train_step, mesh, shardings)
     params, opt_state, metrics = step(params, opt_state, *shard_batch((x, y), mesh))
@@ -89,7 +90,7 @@ def _check_spec(name: str, shape: tuple[int, ...], spec: PartitionSpec, mesh: Me
     if len(spec) > len(shape):
         raise ValueError(f"{where}: the spec has {len(spec)} entries for {len(shape)} dimensions")
     used: set[str] = set()
-    for dim, (size, axes) in enumerate(zip(shape, spec)):
+    for dim, (size, axes) in enumerate(zip(shape, spec, strict=False)):
         for axis in () if axes is None else ((axes,) if isinstance(axes, str) else axes):
             if axis not in mesh.shape:
                 raise ValueError(f"{where}: mesh has no axis {axis!r}")

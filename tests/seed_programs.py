@@ -36,7 +36,7 @@ def zh_name_scope_ignored_by_get_variable(tf):
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
         values = [round(float(sess.run(v)[0]), 5) for v in (var1, var2, var21, var22)]
-    return [var1.name, var2.name, var21.name, var22.name] + values
+    return [var1.name, var2.name, var21.name, var22.name, *values]
 
 
 def zh_my_name_scope(tf):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -151,7 +152,8 @@ def test_restore_mismatch_lists_every_problem(tmp_path):
 
 
 def test_restore_errors_are_clear(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"No checkpoint at .*nothing.*expected .*nothing\.index"):
+    with pytest.raises(FileNotFoundError,
+                       match=r"No checkpoint at .*nothing.*expected .*nothing\.index"):
         Saver().restore(str(tmp_path / "nothing"))
     with pytest.raises(FileNotFoundError, match="No checkpoint found in directory"):
         Saver().restore(tmp_path)
@@ -159,7 +161,8 @@ def test_restore_errors_are_clear(tmp_path):
     with pytest.raises(CorruptCheckpointError, match="too short"):
         Saver().restore(str(tmp_path / "empty"))
     np.savez(tmp_path / "old.npz", w=np.ones(2))  # the retired format
-    with pytest.raises(FileNotFoundError, match="old minitf .npz checkpoint, a format no longer read"):
+    with pytest.raises(FileNotFoundError,
+                       match=re.escape("old minitf .npz checkpoint, a format no longer read")):
         Saver().restore(str(tmp_path / "old"))
     prefix = Saver().save({"w": np.ones(2, np.float32)}, str(tmp_path / "ok"))
     assert Saver().restore(prefix + ".index")["w"].shape == (2,)  # the index file name works too
@@ -200,7 +203,7 @@ def test_unwritable_target_fails_cleanly(tmp_path):
     saver.save(_params(), str(tmp_path / "model"), global_step=1)
     before = _snapshot(tmp_path)
     (tmp_path / "afile").write_text("not a directory")
-    with pytest.raises(OSError, match="Could not save checkpoint .*afile/model-2"):
+    with pytest.raises(OSError, match=r"Could not save checkpoint .*afile/model-2"):
         saver.save(_params(), str(tmp_path / "afile" / "model"), global_step=2)
     before["afile"] = b"not a directory"
     assert _snapshot(tmp_path) == before
@@ -225,7 +228,8 @@ def test_failure_mid_write_leaves_previous(tmp_path, monkeypatch, fail_at):
         monkeypatch.setattr(bundle_writer.TempFile, "write", broken_write)
     else:
         monkeypatch.setattr(ckpt_state, "write_state", broken_state)
-    with pytest.raises(OSError, match="No space left on device.*previous checkpoints are unchanged"):
+    with pytest.raises(OSError,
+                       match=r"No space left on device.*previous checkpoints are unchanged"):
         saver.save({k: v + 1 for k, v in _params().items() if v.dtype != jnp.bool_},
                    str(tmp_path / "model"), global_step=2)
     monkeypatch.undo()
@@ -389,7 +393,8 @@ def test_kill_at_random_moments(tmp_path, writer_script, mode):
     rng = random.Random(0 if mode == "steps" else 1)
     step = completed = 0
     for _ in range(5):
-        _run_writer(writer_script, directory, step, "never", delay=rng.uniform(0.05, 0.7), mode=mode)
+        _run_writer(writer_script, directory, step, "never", delay=rng.uniform(0.05, 0.7),
+                    mode=mode)
         new_step = _check_consistent(directory)
         if mode == "steps":
             assert new_step >= step
@@ -418,6 +423,9 @@ def test_disk_full_during_the_state_write_leaves_no_orphan(tmp_path, monkeypatch
 
 
 def test_template_with_non_array_values_is_a_clear_error(tmp_path):
-    prefix = Saver().save({"w": np.ones(2, np.float32), "b": np.zeros(1, np.float32)}, str(tmp_path / "m"))
-    with pytest.raises(ValueError, match=r"w: checkpoint has float32\[2\], params have a list \(not an array\)"):
+    prefix = Saver().save({"w": np.ones(2, np.float32), "b": np.zeros(1, np.float32)},
+                          str(tmp_path / "m"))
+    with pytest.raises(ValueError, match=re.escape("w: checkpoint has float32[2], params have a "
+                                                   "list (not an array)")):
+
         Saver().restore(prefix, {"w": [1.0, 1.0], "b": np.zeros(1, np.float32)})

@@ -6,6 +6,7 @@ means the same to both."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import jax.numpy as jnp
 import ml_dtypes
@@ -61,7 +62,8 @@ def _tf_graph(tf1, full):
                 tf1.get_variable(name, shape=[10, 3], partitioner=tf1.fixed_size_partitioner(3),
                                  initializer=tf1.zeros_initializer())
             elif name == "cols":
-                tf1.get_variable(name, shape=[2, 7], partitioner=tf1.fixed_size_partitioner(2, axis=1),
+                tf1.get_variable(name, shape=[2, 7],
+                                 partitioner=tf1.fixed_size_partitioner(2, axis=1),
                                  initializer=tf1.zeros_initializer())
             else:
                 tf1.get_variable(name, shape=value.shape, dtype=tf1.as_dtype(value.dtype),
@@ -123,7 +125,8 @@ def test_minitf_restores_what_tf_saves_sharded(tf1, tmp_path):
     for name, value in params.items():
         assert restored[name].dtype == value.dtype
         np.testing.assert_array_equal(np.asarray(restored[name]), np.asarray(value))
-    whole = Saver().restore(prefix, {**full, "emb/w": jnp.zeros((10, 3)), "cols": jnp.zeros((2, 7))})
+    whole = Saver().restore(prefix,
+                            {**full, "emb/w": jnp.zeros((10, 3)), "cols": jnp.zeros((2, 7))})
     np.testing.assert_array_equal(np.asarray(whole["emb/w"]), full["emb/w"])
     # Other partitionings of the template are cut from the full tensor.
     other = {k: v for k, v in params.items() if not k.startswith("emb/w/")}
@@ -144,10 +147,12 @@ def test_write_bundle_and_tf_reader_agree(tf1, tmp_path):
         "c128": np.asarray([1 + 2j], np.complex128),
         "empty": np.zeros((0, 4), np.float32),
         "scalar": np.asarray(3.5, np.float64),
-        "sliced": Sliced((4, 2), [((0, 0), np.ones((3, 2), np.int8)), ((3, 0), np.full((1, 2), 2, np.int8))]),
+        "sliced": Sliced((4, 2), [((0, 0), np.ones((3, 2), np.int8)),
+                                  ((3, 0), np.full((1, 2), 2, np.int8))]),
     })
     files = write_bundle(str(tmp_path / "b"), tensors, num_shards=2)
-    assert [os.path.basename(f) for f in files] == ["b.data-00000-of-00002", "b.data-00001-of-00002",
+    assert [os.path.basename(f) for f in files] == ["b.data-00000-of-00002",
+                                                    "b.data-00001-of-00002",
                                                     "b.index"]
     reader = tf1.train.load_checkpoint(str(tmp_path / "b"))
     ours = load_checkpoint(str(tmp_path / "b"))
@@ -177,9 +182,9 @@ def test_state_file_means_the_same_to_tf(tf1, tmp_path):
     try:
         for args in (("m-1", ["m-2", "m-1"]), ("m-1", ["m-2"]), ("m-2", None)):
             tf1.train.update_checkpoint_state(".", *args)
-            text_tf = open("checkpoint").read()
+            text_tf = Path("checkpoint").read_text()
             update_checkpoint_state(".", *args)
-            assert open("checkpoint").read() == text_tf, args
+            assert Path("checkpoint").read_text() == text_tf, args
     finally:
         os.chdir(cwd)
     update_checkpoint_state(d, "m-1", ["m-2"])

@@ -6,39 +6,43 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from minitf.checkpoint import crc32c as C
+from minitf.checkpoint import crc32c as impl
 
 
 def _byte_loop(data: bytes, crc: int = 0) -> int:
-    return C._register_small((crc ^ 0xFFFFFFFF) & 0xFFFFFFFF, data) ^ 0xFFFFFFFF
+    return impl._register_small((crc ^ 0xFFFFFFFF) & 0xFFFFFFFF, data) ^ 0xFFFFFFFF
 
 
 def test_known_values():
-    assert C.crc32c(b"123456789") == C.crc32c_numpy(b"123456789") == 0xE3069283  # the check value
-    assert C.crc32c(b"") == 0
-    assert C.crc32c(bytes(32)) == 0x8A9136AA  # RFC 3720 B.4: 32 zero bytes
-    assert C.crc32c(b"\xff" * 32) == 0x62A8AB43
+    # 0xE3069283 is the check value.
+    assert impl.crc32c(b"123456789") == impl.crc32c_numpy(b"123456789") == 0xE3069283
+    assert impl.crc32c(b"") == 0
+    assert impl.crc32c(bytes(32)) == 0x8A9136AA  # RFC 3720 B.4: 32 zero bytes
+    assert impl.crc32c(b"\xff" * 32) == 0x62A8AB43
 
 
-@pytest.mark.parametrize("n", [1, 4095, 4096, 4097, 5000, 65536 + 3, (2 << 20) + 129, (4 << 20) + 7])
+@pytest.mark.parametrize("n",
+                         [1, 4095, 4096, 4097, 5000, 65536 + 3, (2 << 20) + 129, (4 << 20) + 7])
 def test_numpy_path_matches_byte_loop_and_extends(n):
     data = np.random.default_rng(n).integers(0, 256, n, dtype=np.uint8)
-    got = C.crc32c_numpy(data)
+    got = impl.crc32c_numpy(data)
     if n < 70000:
         assert got == _byte_loop(data.tobytes())
     k = n // 3
-    assert C.crc32c_numpy(data[k:], C.crc32c_numpy(data[:k])) == got
-    assert C.crc32c(data) == got  # the C path, where installed, agrees
-    assert C.crc32c(data[k:], C.crc32c(data[:k])) == got
+    assert impl.crc32c_numpy(data[k:], impl.crc32c_numpy(data[:k])) == got
+    assert impl.crc32c(data) == got  # the C path, where installed, agrees
+    assert impl.crc32c(data[k:], impl.crc32c(data[:k])) == got
 
 
 def test_c_accelerator_is_used_when_installed():
     pytest.importorskip("google_crc32c")
-    assert C._HAVE_C  # installed by the test extra; without it the numpy path runs
+    assert impl._HAVE_C  # installed by the test extra; without it the numpy path runs
 
 
 def test_parallel_map_keeps_order(monkeypatch):
-    monkeypatch.setattr(C, "_HAVE_C", False)  # the threaded numpy path
+    monkeypatch.setattr(impl, "_HAVE_C", False)  # the threaded numpy path
     bufs = [np.full(3 << 20, i, np.uint8) for i in range(6)]
-    assert C.crc32c_many(bufs) == [C.crc32c_numpy(b) for b in bufs]
-    assert C.parallel_map(lambda x: x * 2, range(10), nbytes=1 << 30) == [x * 2 for x in range(10)]
+    assert impl.crc32c_many(bufs) == [impl.crc32c_numpy(b) for b in bufs]
+    doubled = impl.parallel_map(lambda x: x * 2, range(10), nbytes=1 << 30)
+    assert doubled == [x * 2 for x in range(10)]
+

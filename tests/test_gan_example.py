@@ -69,7 +69,8 @@ def test_layers_variant_builds_the_same_variables(gan, reuse):
         np.testing.assert_array_equal(np.asarray(by_layers[name]), np.asarray(by_hand[name]))
     z = jax.random.normal(jax.random.PRNGKey(1), (5, gan.Z_DIM))
     x = jnp.zeros((5, gan.IMAGE))
-    for a, b in zip(model.apply(by_hand, z, x), gan.build_model(reuse).apply(by_hand, z, x)):
+    for a, b in zip(model.apply(by_hand, z, x), gan.build_model(reuse).apply(by_hand, z, x),
+                    strict=True):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6, atol=1e-6)
 
 

@@ -127,7 +127,8 @@ def test_new_variable_needs_shape_without_initializer(graph):
 
 
 def test_constant_initializer_with_shape_is_an_error(graph):
-    with pytest.raises(ValueError, match="If initializer is a constant, do not specify shape."):
+    with pytest.raises(ValueError,
+                       match=re.escape("If initializer is a constant, do not specify shape.")):
         tf.get_variable("v", [2], initializer=np.zeros(2, np.float32))
 
 
@@ -161,7 +162,7 @@ def test_failed_variable_creation_still_uses_up_its_name(graph):
 
 
 def test_variable_needs_initial_value(graph):
-    with pytest.raises(ValueError, match="initial_value must be specified."):
+    with pytest.raises(ValueError, match=re.escape("initial_value must be specified.")):
         tf.Variable(name="v")
 
 

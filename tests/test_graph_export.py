@@ -4,6 +4,7 @@ import os
 import re
 import stat
 import sys
+from pathlib import Path
 
 import jax
 import jax.numpy as jnp
@@ -191,7 +192,7 @@ def test_write_dot_renders_svg_only_with_dot_binary(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(empty_bin))
     dot_path, svg_path = write_dot(tmp_path / "g.dot", gan_loss, *_args())
     assert svg_path is None
-    assert open(dot_path).read().startswith("digraph G {")
+    assert Path(dot_path).read_text().startswith("digraph G {")
     with pytest.raises(FileNotFoundError, match="dot"):
         write_dot(tmp_path / "g2.dot", graph_def_from_function(gan_loss, *_args()), svg=True)
 
@@ -205,7 +206,7 @@ def test_write_dot_renders_svg_only_with_dot_binary(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(fake_bin))
     dot_path, svg_path = write_dot(tmp_path / "g3.dot", graph_def_from_function(gan_loss, *_args()))
     assert svg_path == str(tmp_path / "g3.svg")
-    assert open(svg_path).read() == open(dot_path).read()
+    assert Path(svg_path).read_text() == Path(dot_path).read_text()
 
 
 def test_inputs_may_be_numpy_and_errors_are_clear():

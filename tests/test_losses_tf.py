@@ -51,13 +51,13 @@ def test_all_losses_every_reduction_and_the_losses_collection():
     ours = minitf.transform(lambda *xs: all_losses(minitf, *xs)).apply(
         {}, PRED, LABELS, SPARSE, WEIGHTS)
     assert len(ours) == len(tf_run.outputs)
-    for a, e in zip(ours, tf_run.outputs):
+    for a, e in zip(ours, tf_run.outputs, strict=True):
         np.testing.assert_allclose(np.asarray(a), np.asarray(e), rtol=1e-5, atol=1e-6)
 
 
 def test_reduction_enum_and_unknown_key():
     import tensorflow.compat.v1 as tf1
-    for key in REDUCTIONS + ["SUM_OVER_NONZERO_WEIGHTS"]:
+    for key in [*REDUCTIONS, "SUM_OVER_NONZERO_WEIGHTS"]:
         assert getattr(minitf.losses.Reduction, key) == getattr(tf1.losses.Reduction, key)
     with pytest.raises(ValueError, match="Invalid Reduction Key"):
         minitf.losses.mean_squared_error(LABELS, PRED, reduction="bogus")

@@ -47,7 +47,7 @@ def _run_all(tmp_path):
             if p.poll() is None:
                 p.kill()
                 p.wait()
-    for name, p, log in zip(["process 0", "process 1", "reference"], procs, logs):
+    for name, p, log in zip(["process 0", "process 1", "reference"], procs, logs, strict=True):
         assert p.returncode == 0, f"{name} exited {p.returncode}:\n{log[-4000:]}"
     return [json.loads(o.read_text()) for o in outs]
 

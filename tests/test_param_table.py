@@ -18,7 +18,7 @@ PARAMS = {
 
 
 def _line(text, startswith):
-    (line,) = [l for l in text.splitlines() if l.startswith(startswith)]
+    (line,) = [ln for ln in text.splitlines() if ln.startswith(startswith)]
     return line.split()
 
 
@@ -41,21 +41,23 @@ def test_text_table_rows_subtotals_and_alignment():
     text = param_table(PARAMS)
     lines = text.splitlines()
     assert lines[0].split() == ["Name", "Shape", "Dtype", "Size", "Bytes"]
-    assert _line(text, "gen/dense/kernel") == ["gen/dense/kernel", "(3,", "4)", "float32", "12", "48", "B"]
+    assert _line(text, "gen/dense/kernel") == [
+        "gen/dense/kernel", "(3,", "4)", "float32", "12", "48", "B"]
+
     assert _line(text, "gen/out/kernel")[3:] == ["bfloat16", "8", "16", "B"]
     assert _line(text, "gen/ subtotal")[-3:] == ["24", "80", "B"]
     assert _line(text, "disc/ subtotal")[-3:] == ["5", "40", "B"]
     # nested subtotal where it adds information (gen/dense is part of gen) ...
     assert _line(text, "  gen/dense/ subtotal")[-3:] == ["16", "64", "B"]
     # ... but not where it would repeat the parent's (disc/dense is all of disc)
-    assert not any("disc/dense/ subtotal" in l for l in lines)
+    assert not any("disc/dense/ subtotal" in ln for ln in lines)
     assert _line(text, "Total")[-3:] == ["30", "124", "B"]
     # subtotal rows follow their scope's last variable
-    names = [l.split()[0] for l in lines]
+    names = [ln.split()[0] for ln in lines]
     assert names.index("gen/") == names.index("gen/out/kernel") + 1
     # the Bytes column is right-aligned: every row ends it at the same column
     width = len(lines[0])
-    assert all(len(l) == width for l in lines[2:] if "B" in l[-2:])
+    assert all(len(ln) == width for ln in lines[2:] if "B" in ln[-2:])
 
 
 def test_trainable_set_and_predicate():

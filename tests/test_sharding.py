@@ -191,7 +191,7 @@ def test_data_parallel_step_donates_and_keeps_layout():
     dp_step = sh.data_parallel_step(step, mesh, shardings, donate=True)
     expected = jax.jit(step)(params, opt.init(params), jnp.ones((4, 3)))
     placed = sh.shard_params(params, model, mesh)
-    new_params, state, loss = dp_step(placed, opt.init(placed), jnp.ones((4, 3)))
+    new_params, _state, loss = dp_step(placed, opt.init(placed), jnp.ones((4, 3)))
     assert placed["enc/w"].is_deleted()           # donated
     assert new_params["enc/w"].sharding == shardings["enc/w"]
     assert abs(float(loss) - float(expected[2])) < 1e-6

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 
 import jax.numpy as jnp
 import ml_dtypes
@@ -79,13 +80,15 @@ def dtype_ckpt(tf1, tmp_path_factory):
     with graph.as_default():
         with tf1.variable_scope("model"):
             for name, value in _CONSTANTS.items():
-                tf1.get_variable(name, initializer=tf1.constant(value, dtype=tf1.as_dtype(value.dtype)))
+                tf1.get_variable(name,
+                                 initializer=tf1.constant(value, dtype=tf1.as_dtype(value.dtype)))
             with tf1.variable_scope("sub"):
                 tf1.get_variable("rows", shape=[10, 4], partitioner=tf1.fixed_size_partitioner(3),
                                  initializer=tf1.random_normal_initializer(seed=1))
                 tf1.get_variable("cols", shape=[4, 7], dtype=tf1.float64,
                                  partitioner=tf1.fixed_size_partitioner(2, axis=1),
-                                 initializer=tf1.random_normal_initializer(seed=2, dtype=tf1.float64))
+                                 initializer=tf1.random_normal_initializer(
+                                     seed=2, dtype=tf1.float64))
         with tf1.variable_scope("extra"):  # dtypes get_variable cannot assign on CPU
             for name, value in _EXTRA.items():
                 tf1.Variable(tf1.constant(value, dtype=tf1.as_dtype(value.dtype)), name=name)
@@ -165,7 +168,8 @@ def test_directory_and_file_names_resolve(tf1, tmp_path):
     assert latest_checkpoint(tmp_path).endswith("model-30")
     np.testing.assert_array_equal(load_checkpoint(tmp_path).get_tensor("w"), [30.0, 31.0])
     for name in ("model-20", "model-20.index", "model-20.data-00000-of-00001"):
-        np.testing.assert_array_equal(load_checkpoint(tmp_path / name).get_tensor("w"), [20.0, 21.0])
+        np.testing.assert_array_equal(load_checkpoint(tmp_path / name).get_tensor("w"),
+                                      [20.0, 21.0])
     with pytest.raises(FileNotFoundError, match="model-10"):  # deleted by max_to_keep
         load_checkpoint(tmp_path / "model-10")
     os.makedirs(tmp_path / "empty")
@@ -187,13 +191,15 @@ def test_checksums_are_verified(dtype_ckpt, tmp_path):
         f.write(bytes([byte[0] ^ 1]))
     with pytest.raises(ValueError, match=r"checksum mismatch.*tensor .model/f32"):
         reader.get_tensor("model/f32")
-    assert not np.array_equal(load_checkpoint(prefix, verify_checksums=False).get_tensor("model/f32"),
+    unverified = load_checkpoint(prefix, verify_checksums=False)
+    assert not np.array_equal(unverified.get_tensor("model/f32"),
+
                               _CONSTANTS["f32"])
     reader.get_tensor("model/f64")  # other tensors are still fine
 
-    index = bytearray(open(prefix + ".index", "rb").read())
+    index = bytearray(Path(prefix + ".index").read_bytes())
     index[20] ^= 0x40
-    open(prefix + ".index", "wb").write(bytes(index))
+    Path(prefix + ".index").write_bytes(bytes(index))
     with pytest.raises(CorruptTableError, match="checksum mismatch"):
         load_checkpoint(prefix)
 
@@ -204,7 +210,7 @@ def test_unsupported_dtypes_are_skipped_with_a_message(dtype_ckpt, monkeypatch):
         reader = load_checkpoint(dtype_ckpt)
     assert "model/f16" not in reader.get_variable_to_shape_map()
     assert not reader.has_tensor("model/f16")
-    with pytest.raises(ValueError, match="Cannot read tensor 'model/f16'.*not supported"):
+    with pytest.raises(ValueError, match=r"Cannot read tensor 'model/f16'.*not supported"):
         reader.get_tensor("model/f16")
 
 
@@ -294,7 +300,7 @@ def _template_for(new_vars):
             continue
         for i in range(parts):
             rows = shape[0] // parts + (i < shape[0] % parts)
-            out[f"{name}/part_{i}"] = jnp.zeros([rows] + shape[1:])
+            out[f"{name}/part_{i}"] = jnp.zeros([rows, *shape[1:]])
     return out
 
 
@@ -303,7 +309,8 @@ def _template_for(new_vars):
     ({"old_scope_1/var1": "new_scope_1/var1", "old_scope_1/var2": "new_scope_2/var2"}, ()),
     ({"/": "new_scope_3/"}, ()),
     ({"old_scope_2/var3": "new_scope_2/var3"}, ()),
-    ({"old_scope_2/": "new_scope_2/", "old_scope_1/var1": "new_scope_1/var1"}, ("new_scope_2/var2",)),
+    ({"old_scope_2/": "new_scope_2/", "old_scope_1/var1": "new_scope_1/var1"},
+     ("new_scope_2/var2",)),
     ([("old_scope_1/var2", "new_scope_1/var2"), ("old_scope_1/var2", "new_scope_2/var2")], ()),
 ], ids=["scope", "names", "root", "partitioned", "scope+name", "pairs"])
 def test_init_from_checkpoint_matches_tf(tf1, src_ckpt, assignment_map, drop):
@@ -333,7 +340,8 @@ def test_init_from_checkpoint_root_to_scope_and_back(tf1, src_ckpt):
         with tf1.Session(graph=graph) as sess:
             sess.run(tf1.global_variables_initializer())
             expected = {v.op.name: sess.run(v) for v in tf1.global_variables()}
-    got = init_from_checkpoint(src_ckpt, {"old_scope_1/": "/"}, params={n: jnp.zeros_like(v) for n, v in expected.items()})
+    got = init_from_checkpoint(src_ckpt, {"old_scope_1/": "/"},
+                               params={n: jnp.zeros_like(v) for n, v in expected.items()})
     reader = load_checkpoint(src_ckpt)
     for name in new_vars:
         np.testing.assert_array_equal(np.asarray(got[name]), expected[name])
@@ -364,14 +372,17 @@ def test_init_from_checkpoint_errors_match_tf(tf1, src_ckpt, assignment_map, upt
 
 def test_init_from_checkpoint_refuses_dtype_change(src_ckpt):
     template = {"new_scope_1/var1": jnp.zeros((20, 2), jnp.bfloat16)}
-    with pytest.raises(ValueError, match=r"Dtype of variable new_scope_1/var1 \(bfloat16\) doesn't "
-                                         r"match with dtype of tensor old_scope_1/var1 \(float32\)"):
+    with pytest.raises(ValueError, match=r"Dtype of variable new_scope_1/var1 \(bfloat16\) "
+                                         r"doesn't match with dtype of tensor old_scope_1/var1 "
+                                         r"\(float32\)"):
+
         init_from_checkpoint(src_ckpt, {"old_scope_1/var1": "new_scope_1/var1"}, params=template)
 
 
 def test_init_from_checkpoint_without_template(src_ckpt):
     reader = load_checkpoint(src_ckpt)
-    got = init_from_checkpoint(os.path.dirname(src_ckpt), {"old_scope_2/": "enc/", "var1": "root_w"})
+    got = init_from_checkpoint(os.path.dirname(src_ckpt),
+                               {"old_scope_2/": "enc/", "var1": "root_w"})
     assert sorted(got) == ["enc/var3", "enc/var4", "root_w"]
     np.testing.assert_array_equal(got["enc/var3"], reader.get_tensor("old_scope_2/var3"))
     np.testing.assert_array_equal(got["root_w"], reader.get_tensor("var1"))
@@ -408,4 +419,4 @@ def test_entry_points_read_minitf_checkpoints(tf1, tmp_path):
     state = tf1.train.get_checkpoint_state(str(tmp_path))
     assert state.model_checkpoint_path == prefix  # TF makes relative paths absolute
     assert list(state.all_model_checkpoint_paths) == [prefix]
-    assert open(tmp_path / "checkpoint").read().startswith('model_checkpoint_path: "model-3"\n')
+    assert (tmp_path / "checkpoint").read_text().startswith('model_checkpoint_path: "model-3"\n')

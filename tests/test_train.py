@@ -7,6 +7,8 @@
   versus the whole-segment selector.
 * Regularization losses from the traced apply reach the gradients.
 """
+import re
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -25,7 +27,8 @@ B = np.float32(0.8)
 
 def quad_loss(p):
     """A small quadratic in two variables with distinct curvatures."""
-    return jnp.sum(0.5 * A * (p["x"] - C) ** 2) + jnp.sum(B * p["y"] ** 2) + jnp.sum(p["x"]) * jnp.sum(p["y"])
+    return (jnp.sum(0.5 * A * (p["x"] - C) ** 2) + jnp.sum(B * p["y"] ** 2)
+            + jnp.sum(p["x"]) * jnp.sum(p["y"]))
 
 
 def quad_grads(x, y):
@@ -61,7 +64,7 @@ def ref_run(update, slots_init, steps=5):
 
 
 def compare(got, want, tol=1e-5):
-    for g, w in zip(got, want):
+    for g, w in zip(got, want, strict=True):
         for k in ("x", "y"):
             np.testing.assert_allclose(g[k], w[k], rtol=tol, atol=tol)
 
@@ -207,7 +210,7 @@ def d_loss(model):
 
 
 def test_var_list_regex_prefix_matches_tf(gan_model):
-    model, params, z, x = gan_model
+    model, params, _z, _x = gan_model
     names = train.resolve_var_list(params, "discriminator", model=model)
     assert sorted(names) == ["discriminator/w", "discriminator_pair/w"]   # TF's re.match rule
     assert train.resolve_var_list(params, "discriminator/", model=model) == ["discriminator/w"]
@@ -216,7 +219,8 @@ def test_var_list_regex_prefix_matches_tf(gan_model):
     assert list(train.select(params, "discriminator", segments=False)) == names   # params order
     # Without trainable info every float leaf counts; model= removes generator/ema.
     assert "generator/ema" in train.resolve_var_list(params, "generator")
-    assert train.resolve_var_list(params, "generator", model=model) == ["generator/w", "generator/b"]
+    names = train.resolve_var_list(params, "generator", model=model)
+    assert names == ["generator/w", "generator/b"]
 
 
 def test_var_list_forms_agree(gan_model):
@@ -239,19 +243,19 @@ def test_var_list_forms_agree(gan_model):
 
 
 def test_var_list_errors(gan_model):
-    model, params, z, x = gan_model
+    model, params, _z, _x = gan_model
     with pytest.raises(KeyError, match="did you mean 'discriminator/w'"):
         train.resolve_var_list(params, ["discriminator/ww"])
     with pytest.raises(ValueError, match="non-trainable"):
         train.resolve_var_list(params, ["generator/ema"], model=model)
     with pytest.raises(ValueError, match="No variables to optimize"):
         train.AdamOptimizer().minimize(d_loss(model), var_list="nothing").init(params)
-    with pytest.raises(ValueError, match="call model.init"):
+    with pytest.raises(ValueError, match=re.escape("call model.init")):
         train.resolve_var_list(params, None, model=tf.transform(gan_like))
 
 
 def test_scope_labels_for_multi_transform(gan_model):
-    model, params, z, x = gan_model
+    model, params, _z, _x = gan_model
     labels = train.scope_labels(params, {"gen": "generator", "disc": "discriminator"}, model=model)
     assert labels == {"generator/w": "gen", "generator/b": "gen", "generator/steps": "frozen",
                       "generator/ema": "frozen", "discriminator/w": "disc",
@@ -283,7 +287,7 @@ def test_unselected_leaves_bit_identical(gan_model, make_opt):
     state = step.init(params)
     assert sorted(state.names) == ["discriminator/w", "discriminator_pair/w"]
     for _ in range(3):
-        params, state, loss = step(params, state, z, x)
+        params, state, _loss = step(params, state, z, x)
     for k, (value, dtype, obj) in before.items():
         if k.startswith("discriminator"):
             assert not np.array_equal(np.asarray(params[k]), value), k
@@ -301,11 +305,12 @@ def test_bit_identical_under_user_jit(gan_model):
     step = train.AdamOptimizer(0.01).minimize(d_loss(model), var_list="discriminator/",
                                               model=model, jit=False)
     state = step.init(params)
-    new, state, loss = jax.jit(step)(params, state, z, x)
+    new, state, _loss = jax.jit(step)(params, state, z, x)
     for k in params:
         if not k.startswith("discriminator/"):
             assert np.array_equal(np.signbit(np.asarray(new[k])), np.signbit(np.asarray(params[k])))
-            assert np.array_equal(np.asarray(new[k]), np.asarray(params[k])) and new[k].dtype == params[k].dtype
+            assert np.array_equal(np.asarray(new[k]), np.asarray(params[k]))
+            assert new[k].dtype == params[k].dtype
 
 
 def test_jit_step_matches_eager_and_compiles_once(gan_model):
@@ -321,13 +326,13 @@ def test_jit_step_matches_eager_and_compiles_once(gan_model):
     pj, sj = params, jitted.init(params)
     pe, se = params, eager.init(params)
     for _ in range(3):
-        pj, sj, lj = jitted(pj, sj, z, x)
-        pe, se, le = eager(pe, se, z, x)
+        pj, sj, _lj = jitted(pj, sj, z, x)
+        pe, se, _le = eager(pe, se, z, x)
     for k in params:
         np.testing.assert_allclose(np.asarray(pj[k]), np.asarray(pe[k]), rtol=1e-6, atol=1e-7)
     assert len(traces) == 1 + 3        # one trace for the compiled step, three eager ones
     # jax.jit of the step object itself also works.
-    p2, s2, l2 = jax.jit(jitted)(params, jitted.init(params), z, x)
+    _p2, _s2, l2 = jax.jit(jitted)(params, jitted.init(params), z, x)
     assert np.isfinite(float(l2))
 
 
@@ -343,7 +348,9 @@ def test_regularization_losses_reach_gradients():
     loss_model = tf.transform(model_fn)
     x, y = jnp.array([[1.0, 2.0], [0.5, -1.0]]), jnp.array([[1.0], [0.0]])
     params = loss_model.init(1, x, y)
-    step = train.GradientDescentOptimizer(1.0).minimize(loss_model.apply)   # model found from .apply
+    # The model is found from .apply.
+    step = train.GradientDescentOptimizer(1.0).minimize(loss_model.apply)
+
     assert step.model is loss_model
     state = step.init(params)
     grads, loss = step.compute_gradients(params, state, x, y)

@@ -50,7 +50,7 @@ def run_tf(build, inputs, randomize=True, run_update_ops=False, seed=0):
         out = build(tf1, *placeholders)
         variables = tf1.global_variables()
         trainable = {v.op.name for v in tf1.trainable_variables()}
-        feed = dict(zip(placeholders, inputs))
+        feed = dict(zip(placeholders, inputs, strict=True))
         with tf1.Session(graph=graph) as sess:
             sess.run(tf1.global_variables_initializer())
             if randomize:
@@ -84,7 +84,7 @@ def assert_close(actual, expected, tol=1e-5):
     actual_leaves = jax.tree_util.tree_leaves(actual)
     expected_leaves = jax.tree_util.tree_leaves(expected)
     assert len(actual_leaves) == len(expected_leaves)
-    for a, e in zip(actual_leaves, expected_leaves):
+    for a, e in zip(actual_leaves, expected_leaves, strict=True):
         np.testing.assert_allclose(np.asarray(a), np.asarray(e), rtol=tol, atol=tol)
 
 

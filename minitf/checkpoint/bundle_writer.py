@@ -28,7 +28,14 @@ from minitf.checkpoint.fileio import TempFile, check_name_length, fsync_dir, tem
 from minitf.checkpoint.sstable import build_table, write_varint
 from minitf.checkpoint.tf_bundle import DTYPE_ENUMS, data_file_name, slice_key
 
-__all__ = ["Sliced", "StagedBundle", "bundle_files", "remove_bundle", "stage_bundle", "write_bundle"]
+__all__ = [
+    "Sliced",
+    "StagedBundle",
+    "bundle_files",
+    "remove_bundle",
+    "stage_bundle",
+    "write_bundle",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -59,7 +66,10 @@ def _shape_proto(shape: Sequence[int]) -> bytes:
 def _slice_proto(extents: Sequence[tuple[int, int]]) -> bytes:
     out = b""
     for start, length in extents:
-        ext = b"" if length == -1 else (_field_varint(1, start) if start else b"") + _field_varint(2, length)
+        if length == -1:
+            ext = b""
+        else:
+            ext = (_field_varint(1, start) if start else b"") + _field_varint(2, length)
         out += _field_bytes(1, ext)
     return out
 
@@ -92,8 +102,9 @@ def _header_proto(num_shards: int) -> bytes:
 def _as_array(name: str, value: object) -> np.ndarray:
     arr = np.asarray(value)
     if arr.dtype not in DTYPE_ENUMS:
-        raise TypeError(f"Cannot write tensor {name!r}: dtype {arr.dtype} has no TF checkpoint encoding "
-                        f"here (supported: {', '.join(sorted(d.name for d in DTYPE_ENUMS))})")
+        raise TypeError(
+            f"Cannot write tensor {name!r}: dtype {arr.dtype} has no TF checkpoint encoding "
+            f"here (supported: {', '.join(sorted(d.name for d in DTYPE_ENUMS))})")
     if sys.byteorder != "little" and arr.dtype.itemsize > 1:
         arr = arr.astype(arr.dtype.newbyteorder("<"))
     return arr if arr.flags.c_contiguous else arr.copy(order="C")  # keeps 0-d shapes
@@ -105,7 +116,7 @@ def _extents(name: str, full: tuple[int, ...], offsets: Sequence[int], shape: tu
         raise ValueError(f"slice of {name!r}: offsets {list(offsets)} / shape {list(shape)} do not "
                          f"match the rank of full shape {list(full)}")
     out = []
-    for o, n, d in zip(offsets, shape, full):
+    for o, n, d in zip(offsets, shape, full, strict=True):
         if o < 0 or o + n > d:
             raise ValueError(f"slice of {name!r} at {list(offsets)} with shape {list(shape)} lies "
                              f"outside full shape {list(full)}")
@@ -135,7 +146,7 @@ class StagedBundle:
         return bundle_files(self.prefix, self.num_shards)
 
     def commit(self) -> None:
-        for temp, final in zip(self._temps, self.files):
+        for temp, final in zip(self._temps, self.files, strict=True):
             temp.commit(final)
         fsync_dir(os.path.dirname(self.prefix) or ".")
 
@@ -162,7 +173,8 @@ def stage_bundle(prefix: str | os.PathLike, tensors: Mapping[str, object], num_s
     items: list[tuple[bytes, bytes | None, np.ndarray | None]] = []
     for name, value in tensors.items():
         if not isinstance(name, str) or not name or name.startswith("\x00"):
-            raise TypeError(f"tensor names must be non-empty strings not starting with NUL, got {name!r}")
+            raise TypeError(
+                f"tensor names must be non-empty strings not starting with NUL, got {name!r}")
         if isinstance(value, Sliced) and len(value.pieces) == 1 and (
                 tuple(np.shape(value.pieces[0][1])) == tuple(value.full_shape)):
             value = value.pieces[0][1]  # one piece covering it all: TF saves it whole
@@ -172,21 +184,24 @@ def stage_bundle(prefix: str | os.PathLike, tensors: Mapping[str, object], num_s
             for offsets, piece in value.pieces:
                 arr = _as_array(name, piece)
                 if dtype is not None and arr.dtype != dtype:
-                    raise TypeError(f"slices of {name!r} have different dtypes ({dtype}, {arr.dtype})")
+                    raise TypeError(
+                        f"slices of {name!r} have different dtypes ({dtype}, {arr.dtype})")
                 dtype = arr.dtype
                 extents = _extents(name, full, [int(o) for o in offsets], arr.shape)
                 specs.append(extents)
                 items.append((slice_key(name, extents), None, arr))
             if dtype is None:
                 raise ValueError(f"Sliced tensor {name!r} has no pieces")
-            items.append((name.encode(), _entry_proto(DTYPE_ENUMS[dtype], full, slices=specs), None))
+            proto = _entry_proto(DTYPE_ENUMS[dtype], full, slices=specs)
+            items.append((name.encode(), proto, None))
         else:
             items.append((name.encode(), None, _as_array(name, value)))
     items.sort(key=lambda item: item[0])
     # Assign data entries to shards: greedy by size, deterministic.
     loads = [0] * num_shards
     shard_of: dict[bytes, int] = {}
-    for key, _, arr in sorted((i for i in items if i[2] is not None), key=lambda i: (-i[2].nbytes, i[0])):
+    for key, _, arr in sorted((i for i in items if i[2] is not None),
+                              key=lambda i: (-i[2].nbytes, i[0])):
         shard = loads.index(min(loads))
         shard_of[key] = shard
         loads[shard] += arr.nbytes
@@ -206,8 +221,8 @@ def stage_bundle(prefix: str | os.PathLike, tensors: Mapping[str, object], num_s
                 continue
             shard = shard_of[key]
             temps[shard].write(next(datas))
-            entries.append((key, _entry_proto(DTYPE_ENUMS[arr.dtype], arr.shape, shard, offsets[shard],
-                                              arr.nbytes, mask(next(crcs)))))
+            entries.append((key, _entry_proto(DTYPE_ENUMS[arr.dtype], arr.shape, shard,
+                                              offsets[shard], arr.nbytes, mask(next(crcs)))))
             offsets[shard] += arr.nbytes
         temps[-1].write(build_table(entries))
         for temp in temps:
@@ -219,7 +234,9 @@ def stage_bundle(prefix: str | os.PathLike, tensors: Mapping[str, object], num_s
     return StagedBundle(prefix, temps, num_shards)
 
 
-def write_bundle(prefix: str | os.PathLike, tensors: Mapping[str, object], num_shards: int = 1) -> list[str]:
+def write_bundle(prefix: str | os.PathLike, tensors: Mapping[str, object],
+                 num_shards: int = 1) -> list[str]:
+
     """Writes a TF V2 checkpoint at ``prefix``; returns its files.
 
     ``tensors``: {name: numpy-convertible array or :class:`Sliced`}. Atomic per

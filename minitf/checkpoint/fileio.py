@@ -62,15 +62,17 @@ def read_at(fd: int, offset: int, size: int, file_size: int, path: str, what: st
     """Exactly ``size`` bytes at ``offset``, after checking the range against
     the file's real size (so nothing is allocated for a lying header)."""
     if offset < 0 or size < 0 or offset + size > file_size:
-        raise CorruptCheckpointError(path, f"{what} needs bytes [{offset}, {offset + size}) but the "
-                                     f"file has {file_size} bytes (truncated or crafted)", what)
+        raise CorruptCheckpointError(
+            path, f"{what} needs bytes [{offset}, {offset + size}) but the "
+            f"file has {file_size} bytes (truncated or crafted)", what)
     buf = bytearray(size)
     view = memoryview(buf)
     done = 0
     while done < size:
         n = os.preadv(fd, [view[done:]], offset + done)
         if n <= 0:
-            raise CorruptCheckpointError(path, f"file shrank while reading {what}", f"offset {offset + done}")
+            raise CorruptCheckpointError(
+                path, f"file shrank while reading {what}", f"offset {offset + done}")
         done += n
     return buf
 
@@ -93,8 +95,9 @@ def check_name_length(path: str) -> None:
     except (OSError, ValueError):
         limit = 255
     if len(os.fsencode(name)) > limit:
-        raise OSError(errno.ENAMETOOLONG, f"checkpoint file name {name!r} is {len(os.fsencode(name))} "
-                      f"bytes, over this filesystem's limit of {limit}; use a shorter prefix", path)
+        raise OSError(
+            errno.ENAMETOOLONG, f"checkpoint file name {name!r} is {len(os.fsencode(name))} "
+            f"bytes, over this filesystem's limit of {limit}; use a shorter prefix", path)
 
 
 class TempFile:
@@ -104,7 +107,8 @@ class TempFile:
     def __init__(self, directory: str, tag: str) -> None:
         for _ in range(100):
             path = os.path.join(directory, f".{tag}-{secrets.token_hex(6)}{TEMP_SUFFIX}")
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+            fd = os.open(path, flags, 0o644)
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 # An orphan sweeper may have unlinked the name between create and lock.
@@ -135,10 +139,8 @@ class TempFile:
 
     def discard(self) -> None:
         """Removes the temp file (after any failure)."""
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(self.path)
-        except OSError:
-            pass
         self._close()
 
     def _close(self) -> None:
@@ -152,7 +154,9 @@ def remove_orphan_temps(directory: str, tag: str) -> list[str]:
     """Deletes ``.<tag>-*.tmp`` files whose writer is gone (their flock is
     free); files of live writers are left alone. Returns what was removed."""
     removed = []
-    for path in glob.glob(os.path.join(glob.escape(directory), f".{glob.escape(tag)}-*{TEMP_SUFFIX}")):
+    pattern = os.path.join(glob.escape(directory), f".{glob.escape(tag)}-*{TEMP_SUFFIX}")
+    for path in glob.glob(pattern):
+
         try:
             fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
         except OSError:

@@ -18,6 +18,7 @@ unlisted checkpoints) are swept by the next save with the same base.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import warnings
@@ -132,12 +133,13 @@ class Saver:
                             f"{{checkpoint_name: param_name}}, got {type(var_list).__name__}")
         else:
             self._names = {str(n): str(n) for n in var_list}
-        if max_to_keep is not None and (isinstance(max_to_keep, bool) or not isinstance(max_to_keep, int)
-                                        or max_to_keep < 0):
+        if max_to_keep is not None and (isinstance(max_to_keep, bool)
+                                        or not isinstance(max_to_keep, int) or max_to_keep < 0):
             raise ValueError(f"max_to_keep must be None or an int >= 0, got {max_to_keep!r}")
         if not isinstance(num_shards, int) or isinstance(num_shards, bool) or num_shards < 1:
             raise ValueError(f"num_shards must be an int >= 1, got {num_shards!r}")
-        if os.path.basename(latest_filename) != latest_filename or latest_filename in ("", ".", ".."):
+        if (os.path.basename(latest_filename) != latest_filename
+                or latest_filename in ("", ".", "..")):
             raise ValueError(f"latest_filename must be a plain file name, got {latest_filename!r}")
         self.max_to_keep = max_to_keep
         self.num_shards = num_shards
@@ -184,7 +186,7 @@ class Saver:
             staged = stage_bundle(prefix, tensors, self.num_shards, temp_tag(base_name))
             with directory_lock(directory, self.latest_filename):
                 remove_orphan_temps(directory, temp_tag(self.latest_filename))
-                kept, dropped = self._commit(staged, directory, prefix, base_name)
+                kept, _dropped = self._commit(staged, directory, prefix, base_name)
         except OSError as e:
             if staged is not None:
                 staged.discard()
@@ -218,8 +220,8 @@ class Saver:
         remove_bundle(prefix)
         staged.commit()
         ours = lambda p: _is_ours(p, base_name)  # noqa: E731
-        orphans = sorted((n for n in _complete_in(directory, base_name) if n != name and n not in listed),
-                         key=_step_key)
+        orphans = sorted((n for n in _complete_in(directory, base_name)
+                          if n != name and n not in listed), key=_step_key)
         listed = orphans + listed + [name]
         dropped: list[str] = []
         if self.max_to_keep:
@@ -239,7 +241,8 @@ class Saver:
         return [p for kept in self._kept.values() for p in kept]
 
     # restore -------------------------------------------------------------------
-    def restore(self, path: str | os.PathLike, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    def restore(self, path: str | os.PathLike,
+                params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Reads a checkpoint (prefix or directory) into ``{param_name: jax.Array}``.
 
         With ``params`` as a template, names, shapes and dtypes must match it
@@ -264,7 +267,8 @@ class Saver:
             values.update(_unpartition(reader, ckpt_name, mapping[ckpt_name], value, params))
         if params is not None:
             _check_against(prefix, values, params, restrict=self._names is not None)
-        return {n: _to_jax(n, v, None if params is None else params.get(n)) for n, v in values.items()}
+        return {n: _to_jax(n, v, None if params is None else params.get(n))
+                for n, v in values.items()}
 
 
 # --------------------------------------------------------------------------
@@ -284,14 +288,15 @@ def _resolve_prefix(prefix: str, latest_filename: str) -> str:
     if os.path.isdir(prefix):
         latest = latest_checkpoint(prefix, latest_filename)
         if latest is None:
-            raise FileNotFoundError(f"No checkpoint found in directory {prefix!r} (no '{latest_filename}' "
-                                    "state file, or the checkpoint it names is gone)")
+            raise FileNotFoundError(
+                f"No checkpoint found in directory {prefix!r} (no '{latest_filename}' "
+                "state file, or the checkpoint it names is gone)")
         prefix = latest
     if prefix.endswith(".index") and not os.path.exists(prefix + ".index"):
         prefix = prefix[: -len(".index")]
     if not os.path.exists(prefix + ".index"):
-        hint = (" It is an old minitf .npz checkpoint, a format no longer read; re-save it with the "
-                "minitf version that wrote it." if os.path.exists(prefix + ".npz") else "")
+        hint = (" It is an old minitf .npz checkpoint, a format no longer read; re-save it with "
+                "the minitf version that wrote it." if os.path.exists(prefix + ".npz") else "")
         raise FileNotFoundError(f"No checkpoint at {prefix!r} (expected {prefix}.index).{hint}")
     return prefix
 
@@ -307,8 +312,12 @@ def _unpartition(reader: TFCheckpointReader, ckpt_name: str, name: str, value: n
             parts.append(f"{name}/part_{len(parts)}")
     if parts:
         saved = [tuple(b - a for a, b in box) for box in slices]
-        if [tuple(params[p].shape) for p in parts] != saved:  # also: saved whole, as TF saves one part
-            return _split_parts(value, ckpt_name, parts, params) if len(parts) > 1 else {parts[0]: value}
+        # Also: saved whole, as TF saves one part.
+        if [tuple(params[p].shape) for p in parts] != saved:
+            if len(parts) > 1:
+                return _split_parts(value, ckpt_name, parts, params)
+            return {parts[0]: value}
+
     if not slices or (params is not None and name in params):
         return {name: value}
     return {f"{name}/part_{i}": value[tuple(slice(a, b) for a, b in box)]
@@ -360,10 +369,8 @@ def _remove_data_orphans(directory: str, base_name: str) -> None:
 
 
 def _remove_quietly(path: str) -> None:
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def _check_against(prefix: str, values: Mapping[str, np.ndarray], params: Mapping[str, Any],

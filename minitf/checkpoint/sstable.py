@@ -99,7 +99,8 @@ def _read_block(table: bytes, handle: tuple[int, int], verify: bool, where: str)
             raise CorruptTableError(where, "block checksum mismatch", f"offset {offset}")
     if ctype != 0:
         raise CorruptTableError(where, f"block uses compression type {ctype}; only uncompressed "
-                                "tables (what TF's BundleWriter writes) are supported", f"offset {offset}")
+                                "tables (what TF's BundleWriter writes) are supported",
+                                f"offset {offset}")
     return contents
 
 
@@ -126,7 +127,8 @@ def _block_entries(block: bytes, where: str) -> list[tuple[bytes, bytes]]:
     return entries
 
 
-def read_table(table: bytes, verify: bool = True, where: str = "table") -> list[tuple[bytes, bytes]]:
+def read_table(table: bytes, verify: bool = True,
+               where: str = "table") -> list[tuple[bytes, bytes]]:
     """All (key, value) pairs of a table held in memory, in file order."""
     if len(table) < FOOTER_SIZE:
         raise CorruptTableError(where, f"file too short ({len(table)} bytes) to be a TF table")
@@ -165,7 +167,8 @@ class _BlockBuilder:
         else:
             self.restarts.append(len(self.buf))
             self.counter = 0
-        self.buf += write_varint(shared) + write_varint(len(key) - shared) + write_varint(len(value))
+        self.buf += (write_varint(shared) + write_varint(len(key) - shared)
+                     + write_varint(len(value)))
         self.buf += key[shared:] + value
         self.last_key = key
         self.counter += 1
@@ -195,7 +198,9 @@ def build_table(items: Iterable[tuple[bytes, bytes]]) -> bytes:
         block.add(key, value)
         last = key
         if block.size() >= BLOCK_SIZE:
-            index.add(last, emit(block.finish()))  # the last key separates (it is >= every key in it)
+            # The last key separates (it is >= every key in it).
+            index.add(last, emit(block.finish()))
+
             block = _BlockBuilder()
     if block.counter or not index.counter:
         index.add(last if last is not None else b"", emit(block.finish()))

@@ -67,7 +67,8 @@ def _unquote(s: str) -> str:
             return bytes([int(esc, 8) & 0xFF])
         return table.get(esc, esc)
 
-    return re.sub(rb"\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)", sub, body).decode("utf-8", "surrogateescape")
+    unescaped = re.sub(rb"\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)", sub, body)
+    return unescaped.decode("utf-8", "surrogateescape")
 
 
 def read_state(directory: str | os.PathLike,
@@ -83,14 +84,16 @@ def read_state(directory: str | os.PathLike,
         return None, []
     try:
         if size > _MAX_STATE_BYTES:
-            raise CorruptCheckpointError(path, f"state file is {size} bytes (over {_MAX_STATE_BYTES})")
+            raise CorruptCheckpointError(
+                path, f"state file is {size} bytes (over {_MAX_STATE_BYTES})")
         data = read_at(fd, 0, size, size, path, "the state file")
     finally:
         os.close(fd)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise CorruptCheckpointError(path, "state file is not UTF-8 text", f"byte {e.start}") from None
+        raise CorruptCheckpointError(
+            path, "state file is not UTF-8 text", f"byte {e.start}") from None
     latest, every = None, []
     for number, line in enumerate(text.splitlines(), 1):
         m = re.match(r"\s*(\w+)\s*:\s*(.*?)\s*$", line)
@@ -180,7 +183,9 @@ def update_checkpoint_state(save_dir: str | os.PathLike, model_checkpoint_path: 
     every = list(all_model_checkpoint_paths or [])
     if not every or every[-1] != model_checkpoint_path:
         every.append(model_checkpoint_path)
-    if os.path.normpath(os.path.join(directory, filename)) == os.path.normpath(model_checkpoint_path):
+    state_path = os.path.normpath(os.path.join(directory, filename))
+    if state_path == os.path.normpath(model_checkpoint_path):
+
         raise RuntimeError(f"Save path '{model_checkpoint_path}' conflicts with path used for "
                            "checkpoint state.  Please use a different save path.")
     if not os.path.isabs(directory):

@@ -24,6 +24,7 @@ does not read) are refused, and big-endian bundles are byte-swapped as TF does. 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import os
 import re
@@ -122,8 +123,9 @@ def _proto_fields(buf: bytes, path: str, where: str) -> dict[int, list[Any]]:
         elif wire == 2:
             length, pos = read_varint(buf, pos, where=path)
             if length > end - pos:
-                raise CorruptCheckpointError(path, f"protobuf field of {length} bytes runs past its "
-                                             f"{end}-byte message", where)
+                raise CorruptCheckpointError(
+                    path, f"protobuf field of {length} bytes runs past its "
+                    f"{end}-byte message", where)
             value = bytes(buf[pos:pos + length])
             pos += length
         else:
@@ -149,7 +151,8 @@ def _last(fields: dict[int, list[Any]], number: int, default: Any, kind: type = 
         return default
     value = fields[number][-1]
     if not isinstance(value, kind):
-        raise CorruptCheckpointError(path, f"protobuf field {number} has the wrong wire type", where)
+        raise CorruptCheckpointError(
+            path, f"protobuf field {number} has the wrong wire type", where)
     return value
 
 
@@ -191,7 +194,8 @@ def _parse_shape(buf: bytes, path: str, where: str) -> tuple[int, ...]:
         raise CorruptCheckpointError(path, "tensor has unknown rank", where)
     dims = fields.get(2, [])
     if len(dims) > _MAX_RANK:
-        raise CorruptCheckpointError(path, f"tensor has rank {len(dims)} (TF's maximum is {_MAX_RANK})", where)
+        raise CorruptCheckpointError(
+            path, f"tensor has rank {len(dims)} (TF's maximum is {_MAX_RANK})", where)
     shape = []
     for d in dims:
         if not isinstance(d, bytes):
@@ -212,7 +216,8 @@ def _parse_slice(buf: bytes, path: str, where: str) -> tuple[tuple[int, int], ..
         if not isinstance(ext, bytes):
             raise CorruptCheckpointError(path, "malformed slice extent", where)
         f = _proto_fields(ext, path, where)
-        extents.append((_int64(_last(f, 1, 0, int, path, where)), _int64(_last(f, 2, -1, int, path, where))))
+        extents.append((_int64(_last(f, 1, 0, int, path, where)),
+                        _int64(_last(f, 2, -1, int, path, where))))
     return tuple(extents)
 
 
@@ -229,8 +234,9 @@ def _parse_entry(buf: bytes, path: str, where: str) -> _Entry:
                      _parse_slice(b"\x00", path, where) for s in f.get(7, [])),
     )
     if entry.offset < 0 or entry.size < 0 or entry.shard_id < 0:
-        raise CorruptCheckpointError(path, f"negative offset/size/shard ({entry.offset}, {entry.size}, "
-                                     f"{entry.shard_id})", where)
+        raise CorruptCheckpointError(
+            path, f"negative offset/size/shard ({entry.offset}, {entry.size}, "
+            f"{entry.shard_id})", where)
     return entry
 
 
@@ -242,13 +248,16 @@ def _check_version(fields: dict[int, list[Any]], path: str) -> None:
     min_consumer = _int32(_last(v, 2, 0, int, path, "header"), path, "header")
     bad = [_int64(b) for b in _repeated_ints(v, 3, path, "header")]
     if producer < _MIN_PRODUCER:
-        raise CorruptCheckpointError(path, f"checkpoint producer version {producer} is below the minimum "
-                                     f"{_MIN_PRODUCER} (TF refuses it too)", "header")
+        raise CorruptCheckpointError(
+            path, f"checkpoint producer version {producer} is below the minimum "
+            f"{_MIN_PRODUCER} (TF refuses it too)", "header")
     if min_consumer > _BUNDLE_VERSION:
-        raise CorruptCheckpointError(path, f"checkpoint needs a reader of version >= {min_consumer}; this "
-                                     f"reader (like TF's) is version {_BUNDLE_VERSION}", "header")
+        raise CorruptCheckpointError(
+            path, f"checkpoint needs a reader of version >= {min_consumer}; this "
+            f"reader (like TF's) is version {_BUNDLE_VERSION}", "header")
     if _BUNDLE_VERSION in bad:
-        raise CorruptCheckpointError(path, f"checkpoint disallows reader version {_BUNDLE_VERSION}", "header")
+        raise CorruptCheckpointError(
+            path, f"checkpoint disallows reader version {_BUNDLE_VERSION}", "header")
 
 
 # --------------------------------------------------------------------------
@@ -261,7 +270,8 @@ def _oc_unsigned(v: int) -> bytes:
 
 
 def _oc_string(s: bytes) -> bytes:
-    escaped = re.sub(b"[\x00\xff]", lambda m: m.group() + (b"\xff" if m.group() == b"\x00" else b"\x00"), s)
+    escaped = re.sub(b"[\x00\xff]",
+                     lambda m: m.group() + (b"\xff" if m.group() == b"\x00" else b"\x00"), s)
     return escaped + b"\x00\x01"
 
 
@@ -315,20 +325,25 @@ class TFCheckpointReader:
         seen: set[bytes] = set()
         for key, value in read_table(bytes(table), verify=verify_checksums, where=index_path):
             if key in seen:
-                raise CorruptCheckpointError(index_path, "duplicate key in the index", repr(key[:80]))
+                raise CorruptCheckpointError(
+                    index_path, "duplicate key in the index", repr(key[:80]))
             seen.add(key)
             if key == b"":
                 header = _proto_fields(value, index_path, "header")
             elif key[:1] == b"\x00":
-                self._slice_entries[key] = _parse_entry(value, index_path, f"slice key {key[:80]!r}")
+                self._slice_entries[key] = _parse_entry(value, index_path,
+                                                        f"slice key {key[:80]!r}")
             else:
                 name = key.decode("utf-8", "replace")
                 self._entries[name] = _parse_entry(value, index_path, f"tensor {name!r}")
         if header is None:
-            raise CorruptCheckpointError(index_path, "no bundle header; not a TF V2 checkpoint index")
-        self.num_shards = _int32(_last(header, 1, 1, int, index_path, "header"), index_path, "header")
+            raise CorruptCheckpointError(
+                index_path, "no bundle header; not a TF V2 checkpoint index")
+        self.num_shards = _int32(_last(header, 1, 1, int, index_path, "header"),
+                                 index_path, "header")
         if not 1 <= self.num_shards <= _MAX_SHARDS:
-            raise CorruptCheckpointError(index_path, f"header claims {self.num_shards} data shards", "header")
+            raise CorruptCheckpointError(
+                index_path, f"header claims {self.num_shards} data shards", "header")
         # Like TF, a big-endian bundle is read by swapping bytes (unknown values: little).
         self.big_endian = _last(header, 2, 0, int, index_path, "header") == 1
         _check_version(header, index_path)
@@ -343,7 +358,8 @@ class TFCheckpointReader:
         if shown:
             warnings.warn(
                 f"Checkpoint {self.prefix}: skipping {len(shown)} tensor(s) with unsupported "
-                f"dtypes: {', '.join(f'{n} ({self.skipped[n]})' for n in shown[:20])}", stacklevel=2)
+                f"dtypes: {', '.join(f'{n} ({self.skipped[n]})' for n in shown[:20])}",
+                stacklevel=2)
 
     # -- validation at open ----------------------------------------------------
     def _shard_size(self, shard: int, cache: dict[int, int]) -> int:
@@ -352,7 +368,8 @@ class TFCheckpointReader:
             try:
                 st = os.stat(path)
             except FileNotFoundError:
-                raise CorruptCheckpointError(path, "data shard is missing (incomplete checkpoint)") from None
+                raise CorruptCheckpointError(
+                    path, "data shard is missing (incomplete checkpoint)") from None
             if not stat.S_ISREG(st.st_mode):
                 raise CorruptCheckpointError(path, "data shard is not a regular file")
             cache[shard] = st.st_size
@@ -365,7 +382,8 @@ class TFCheckpointReader:
 
         def check_data(what: str, e: _Entry) -> None:
             if e.slices:
-                raise CorruptCheckpointError(index_path, "a slice's data entry has slices itself", what)
+                raise CorruptCheckpointError(
+                    index_path, "a slice's data entry has slices itself", what)
             if e.dtype in _DTYPES and e.dtype != _STRING:
                 want = _count(e.shape) * _DTYPES[e.dtype].itemsize
                 if want != e.size:
@@ -378,7 +396,8 @@ class TFCheckpointReader:
             if e.size == 0:
                 return
             if e.shard_id >= self.num_shards:
-                raise CorruptCheckpointError(index_path, f"shard {e.shard_id} of {self.num_shards}", what)
+                raise CorruptCheckpointError(
+                    index_path, f"shard {e.shard_id} of {self.num_shards}", what)
             end = e.offset + e.size
             if end > self._shard_size(e.shard_id, sizes):
                 raise CorruptCheckpointError(
@@ -397,7 +416,7 @@ class TFCheckpointReader:
             check_data(f"slice key {key[:80]!r}", e)
         for shard, spans in ranges.items():
             spans.sort()
-            for (s0, e0, w0), (s1, _e1, w1) in zip(spans, spans[1:]):
+            for (_s0, e0, w0), (s1, _e1, w1) in itertools.pairwise(spans):
                 if s1 < e0:
                     raise CorruptCheckpointError(
                         data_file_name(self.prefix, shard, self.num_shards),
@@ -412,10 +431,11 @@ class TFCheckpointReader:
         boxes = []
         for extents in e.slices:
             if len(extents) != len(e.shape):
-                raise CorruptCheckpointError(index_path, f"slice of rank {len(extents)} for a tensor of "
-                                             f"rank {len(e.shape)}", what)
+                raise CorruptCheckpointError(
+                    index_path, f"slice of rank {len(extents)} for a tensor of "
+                    f"rank {len(e.shape)}", what)
             box = []
-            for (start, length), dim in zip(extents, e.shape):
+            for (start, length), dim in zip(extents, e.shape, strict=True):
                 stop = dim if length == -1 else start + length
                 if start < 0 or length < -1 or (length == -1 and start != 0) or stop > dim:
                     raise CorruptCheckpointError(index_path, f"slice {extents} lies outside shape "
@@ -423,8 +443,9 @@ class TFCheckpointReader:
                 box.append((start, stop))
             part = self._slice_entries.get(slice_key(name, extents))
             if part is None:
-                raise CorruptCheckpointError(index_path, f"the data of slice {extents} is missing from the "
-                                             "index (incomplete checkpoint)", what)
+                raise CorruptCheckpointError(
+                    index_path, f"the data of slice {extents} is missing from the "
+                    "index (incomplete checkpoint)", what)
             shape = tuple(b - a for a, b in box)
             if part.dtype != e.dtype or part.shape != shape:
                 raise CorruptCheckpointError(index_path, f"slice {extents} is stored as dtype enum "
@@ -438,7 +459,8 @@ class TFCheckpointReader:
         if len(boxes) <= 512:  # disjoint boxes that sum to the whole cover it exactly
             for i, a in enumerate(boxes):
                 for b in boxes[i + 1:]:
-                    if all(max(s0, s1) < min(t0, t1) for (s0, t0), (s1, t1) in zip(a, b)):
+                    if all(max(s0, s1) < min(t0, t1)
+                           for (s0, t0), (s1, t1) in zip(a, b, strict=True)):
                         raise CorruptCheckpointError(index_path, "saved slices overlap", what)
 
     # -- the reader API --------------------------------------------------------
@@ -446,7 +468,8 @@ class TFCheckpointReader:
         return f"TFCheckpointReader({self.prefix!r}, {len(self._names())} tensors)"
 
     def _names(self) -> list[str]:
-        return sorted(n for n in self._entries if n not in self.skipped and n not in BOOKKEEPING_KEYS)
+        return sorted(n for n in self._entries
+                      if n not in self.skipped and n not in BOOKKEEPING_KEYS)
 
     def has_tensor(self, name: str) -> bool:
         """Whether ``name`` is a readable tensor (bookkeeping keys included)."""
@@ -466,7 +489,8 @@ class TFCheckpointReader:
         entry = self._entry(name)
         out = []
         for extents in entry.slices:
-            out.append(tuple((s, d if n == -1 else s + n) for (s, n), d in zip(extents, entry.shape)))
+            out.append(tuple((s, d if n == -1 else s + n)
+                             for (s, n), d in zip(extents, entry.shape, strict=True)))
         return sorted(out)
 
     def _entry(self, name: str) -> _Entry:
@@ -476,7 +500,8 @@ class TFCheckpointReader:
             raise KeyError(f"Tensor {name!r} not found in checkpoint {self.prefix}{hint}; "
                            f"use list_variables() to see the names it holds")
         if name in self.skipped:
-            raise ValueError(f"Cannot read tensor {name!r} from {self.prefix}: {self.skipped[name]}")
+            raise ValueError(
+                f"Cannot read tensor {name!r} from {self.prefix}: {self.skipped[name]}")
         return entry
 
     def get_tensor(self, name: str) -> np.ndarray:
@@ -495,20 +520,23 @@ class TFCheckpointReader:
 
         def one(item: tuple[str, _Entry]) -> np.ndarray:
             n, e = item
-            return self._assemble(n, e, shards) if e.slices else self._read(f"tensor {n!r}", e, shards)
+            if e.slices:
+                return self._assemble(n, e, shards)
+            return self._read(f"tensor {n!r}", e, shards)
 
         total = sum(e.size for e in self._entries.values())
         with _Shards(self) as shards:  # pread on shared fds is thread-safe
-            return dict(zip(entries, parallel_map(one, entries.items(), total)))
+            return dict(zip(entries, parallel_map(one, entries.items(), total), strict=True))
 
     def _assemble(self, name: str, entry: _Entry, shards: _Shards) -> np.ndarray:
         # Sizes were checked at open: the slices tile the shape exactly and
         # their bytes are on disk, so this allocation is backed by real data.
         out = np.empty(entry.shape, dtype=_DTYPES[entry.dtype])
         for extents in entry.slices:
-            index = tuple(slice(s, s + (d if n == -1 else n)) for (s, n), d in zip(extents, entry.shape))
-            out[index] = self._read(f"slice {extents} of {name!r}", self._slice_entries[slice_key(name, extents)],
-                                    shards)
+            index = tuple(slice(s, s + (d if n == -1 else n))
+                          for (s, n), d in zip(extents, entry.shape, strict=True))
+            out[index] = self._read(f"slice {extents} of {name!r}",
+                                    self._slice_entries[slice_key(name, extents)], shards)
         return out
 
     def _read(self, what: str, entry: _Entry, shards: _Shards) -> np.ndarray:
@@ -518,14 +546,15 @@ class TFCheckpointReader:
         else:
             path, fd, size = shards.get(entry.shard_id)
             raw = read_at(fd, entry.offset, entry.size, size, path, what)
-        if self.verify_checksums and entry.crc32c is not None and entry.dtype != _STRING:
-            if crc32c(raw) != unmask(entry.crc32c):
-                raise CorruptCheckpointError(path, "checksum mismatch (pass verify_checksums=False "
-                                             "to read it anyway)", what)
+        if (self.verify_checksums and entry.crc32c is not None and entry.dtype != _STRING
+                and crc32c(raw) != unmask(entry.crc32c)):
+            raise CorruptCheckpointError(path, "checksum mismatch (pass verify_checksums=False "
+                                         "to read it anyway)", what)
         if entry.dtype == _STRING:
             return self._decode_strings(what, entry, raw, path)
         dtype = _DTYPES[entry.dtype]
-        value = np.frombuffer(raw, dtype=dtype).reshape(entry.shape)  # writable: backed by a bytearray
+        # Writable: backed by a bytearray.
+        value = np.frombuffer(raw, dtype=dtype).reshape(entry.shape)
         if dtype == np.bool_:
             value = value.view(np.uint8) != 0  # only 0/1 are valid bools
         elif self.big_endian and dtype.itemsize > 1:
@@ -538,7 +567,8 @@ class TFCheckpointReader:
         # the lengths (uint32 LE), the length checksum and the bytes.
         count = _count(entry.shape)
         if count > len(raw):
-            raise CorruptCheckpointError(path, f"{count} strings cannot fit in {len(raw)} bytes", what)
+            raise CorruptCheckpointError(
+                path, f"{count} strings cannot fit in {len(raw)} bytes", what)
         pos, lengths = 0, []
         for _ in range(count):
             n, pos = read_varint(raw, pos, where=path)
@@ -554,7 +584,8 @@ class TFCheckpointReader:
         if self.verify_checksums:
             ok = unmask(len_crc) == crc32c(lens_le)
             if entry.crc32c is not None:
-                ok = ok and unmask(entry.crc32c) == crc32c(body, crc32c(lens_le + bytes(raw[pos:pos + 4])))
+                ok = ok and unmask(entry.crc32c) == crc32c(
+                    body, crc32c(lens_le + bytes(raw[pos:pos + 4])))
             if not ok:
                 raise CorruptCheckpointError(path, "checksum mismatch in a string tensor (pass "
                                              "verify_checksums=False to read it anyway)", what)
@@ -587,7 +618,8 @@ class _Shards:
             try:
                 fd, size = open_regular(path)
             except FileNotFoundError:
-                raise CorruptCheckpointError(path, "data shard is missing (incomplete checkpoint)") from None
+                raise CorruptCheckpointError(
+                    path, "data shard is missing (incomplete checkpoint)") from None
             self.open[shard] = (path, fd, size)
         return self.open[shard]
 
@@ -611,7 +643,8 @@ def _resolve(ckpt: str | os.PathLike) -> str:
     if os.path.isdir(path):
         latest = latest_checkpoint(path)
         if latest is None:
-            raise ValueError(f"Couldn't find 'checkpoint' file or checkpoints in given directory {path}")
+            raise ValueError(
+                f"Couldn't find 'checkpoint' file or checkpoints in given directory {path}")
         return latest
     return path
 
@@ -632,8 +665,9 @@ def load_checkpoint(ckpt: str | os.PathLike, verify_checksums: bool = True) -> R
     if os.path.isfile(path):
         raise CorruptCheckpointError(path, "looks like a TF V1 checkpoint or another file; only V2 "
                                      "checkpoints (prefix.index + prefix.data-*) are supported")
-    raise FileNotFoundError(f"No checkpoint found at {path!r}: expected {path}.index. Pass the prefix "
-                            "(e.g. 'dir/model-100') or the directory holding a 'checkpoint' state file")
+    raise FileNotFoundError(
+        f"No checkpoint found at {path!r}: expected {path}.index. Pass the prefix "
+        "(e.g. 'dir/model-100') or the directory holding a 'checkpoint' state file")
 
 
 def list_variables(ckpt: str | os.PathLike) -> list[tuple[str, list[int]]]:
@@ -662,7 +696,8 @@ def _plan(ckpt: str, assignment_map: Iterable[tuple[str, str]], shapes: Mapping[
     plan: list[tuple[str, list[str]]] = []
     for ckpt_name, target in sorted(assignment_map, key=lambda kv: kv[0]):
         if not isinstance(target, str) or not isinstance(ckpt_name, str):
-            raise TypeError(f"assignment_map entries must be str -> str, got {ckpt_name!r}: {target!r}")
+            raise TypeError(
+                f"assignment_map entries must be str -> str, got {ckpt_name!r}: {target!r}")
         if params is not None:
             parts = _partitioned(target, params)
             is_var = parts is not None
@@ -671,7 +706,8 @@ def _plan(ckpt: str, assignment_map: Iterable[tuple[str, str]], shapes: Mapping[
             is_var = not ckpt_name.endswith("/") and not target.endswith("/")
         if is_var:
             if ckpt_name not in shapes:
-                raise ValueError(f"Tensor {ckpt_name} is not found in {ckpt} checkpoint {_format_map(shapes)}")
+                raise ValueError(
+                    f"Tensor {ckpt_name} is not found in {ckpt} checkpoint {_format_map(shapes)}")
             plan.append((ckpt_name, parts))
             continue
         scopes = target[: target.rindex("/")] if "/" in target else ""
@@ -734,7 +770,8 @@ def _split_parts(full: np.ndarray, ckpt_name: str, names: list[str],
     """Cuts a checkpoint tensor into the ``/part_N`` pieces of ``params`` (one
     axis, in order, as TF1 partitioners lay them out)."""
     shapes = [tuple(params[n].shape) for n in names]
-    axes = {i for s in shapes for i, (a, b) in enumerate(zip(s, full.shape)) if a != b} or {0}
+    axes = {i for s in shapes
+            for i, (a, b) in enumerate(zip(s, full.shape, strict=False)) if a != b} or {0}
     if (len(axes) != 1 or any(len(s) != full.ndim for s in shapes)
             or sum(s[min(axes)] for s in shapes) != full.shape[min(axes)]):
         raise ValueError(
@@ -742,7 +779,7 @@ def _split_parts(full: np.ndarray, ckpt_name: str, names: list[str],
             f"of tensor {ckpt_name} ({list(full.shape)}) from checkpoint reader.")
     axis = axes.pop()
     bounds = np.cumsum([s[axis] for s in shapes])[:-1]
-    return dict(zip(names, np.split(full, bounds, axis=axis)))
+    return dict(zip(names, np.split(full, bounds, axis=axis), strict=True))
 
 
 def _to_jax(name: str, value: np.ndarray, like: Any = None) -> Any:
@@ -758,7 +795,8 @@ def _to_jax(name: str, value: np.ndarray, like: Any = None) -> Any:
     if out.dtype != value.dtype:
         raise ValueError(
             f"Tensor for {name!r} is {value.dtype.name} but jax turned it into {out.dtype.name} "
-            "(64-bit types need jax.config.update('jax_enable_x64', True)); refusing to cast silently")
+            "(64-bit types need jax.config.update('jax_enable_x64', True)); "
+            "refusing to cast silently")
     return out
 
 
@@ -780,7 +818,9 @@ def init_from_checkpoint(ckpt: str | os.PathLike,
     path = _resolve(ckpt)
     reader = load_checkpoint(path)
     shapes = reader.get_variable_to_shape_map()
-    pairs = list(assignment_map.items()) if isinstance(assignment_map, Mapping) else list(assignment_map)
+    pairs = (list(assignment_map.items()) if isinstance(assignment_map, Mapping)
+             else list(assignment_map))
+
     plan = _plan(os.fspath(ckpt), pairs, shapes, params)
 
     dtypes = reader.get_variable_to_dtype_map()
@@ -796,8 +836,10 @@ def init_from_checkpoint(ckpt: str | os.PathLike,
             template = params[names[0]]
             if tuple(template.shape) != tuple(shapes[ckpt_name]):
                 raise ValueError(
-                    f"Shape of variable {names[0]} ({tuple(template.shape)}) doesn't match with shape of "
-                    f"tensor {ckpt_name} ({shapes[ckpt_name]}) from checkpoint reader.")
+                    f"Shape of variable {names[0]} ({tuple(template.shape)}) doesn't match "
+                    f"with shape of tensor {ckpt_name} ({shapes[ckpt_name]}) from checkpoint "
+                    "reader.")
+
             pieces = {names[0]: value}
         for name, piece in pieces.items():
             want = np.dtype(params[name].dtype)

@@ -85,7 +85,7 @@ def stack_bidirectional_dynamic_rnn(cells_fw: Sequence[Any], cells_bw: Sequence[
     states_fw, states_bw = [], []
     layer_input = inputs
     with variable_scope(scope or "stack_bidirectional_rnn"):
-        for i, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw)):
+        for i, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw, strict=True)):
             state_fw = initial_states_fw[i] if initial_states_fw else None
             state_bw = initial_states_bw[i] if initial_states_bw else None
             with variable_scope("cell_%d" % i):

@@ -43,8 +43,7 @@ def model_variable(name: str, shape: Any = None, dtype: Any = None, initializer:
                    caching_device: Any = None, device: Any = None, partitioner: Any = None,
                    custom_getter: Any = None, use_resource: Any = None, **_: Any) -> Any:
     """A variable also in MODEL_VARIABLES (and `collections`)."""
-    collections = list(collections or []) + [GraphKeys.GLOBAL_VARIABLES,
-                                             GraphKeys.MODEL_VARIABLES]
+    collections = [*(collections or []), GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]
     return variable(name, shape=shape, dtype=dtype, initializer=initializer,
                     regularizer=regularizer, trainable=trainable, collections=collections,
                     partitioner=partitioner, custom_getter=custom_getter)

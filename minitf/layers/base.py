@@ -77,7 +77,7 @@ class Layer:
         if unknown or len(args) > len(self.call_args):
             raise TypeError(f"{type(self).__name__} called with unexpected arguments "
                             f"{sorted(unknown) or args}")
-        kwargs.update(zip(self.call_args, args))
+        kwargs.update(zip(self.call_args, args, strict=False))
         if not self.has_variables:
             return type(self).function(inputs, *self._args, name=self._base_name,
                                        **self._config, **kwargs)

@@ -99,7 +99,7 @@ def _convolution(rank: int, inputs: Any, filters: int, kernel_size: Any, strides
     channels = x.shape[1] if code.startswith("NC") else x.shape[-1]
     with layer_scope(default, name, reuse):
         dtype = variable_dtype(x)
-        kernel = get_variable("kernel", list(kernel_size) + [channels, filters], dtype=dtype,
+        kernel = get_variable("kernel", [*kernel_size, channels, filters], dtype=dtype,
                               initializer=kernel_initializer, regularizer=kernel_regularizer,
                               trainable=trainable)
         bias = _bias(use_bias, filters, dtype, bias_initializer, bias_regularizer, trainable)
@@ -179,12 +179,12 @@ def _convolution_transpose(rank: int, inputs: Any, filters: int, kernel_size: An
     spatial = x.shape[2:] if first else x.shape[1:-1]
     channels = x.shape[1] if first else x.shape[-1]
     out_spatial = [deconv_output_length(n, k, padding, s)
-                   for n, k, s in zip(spatial, kernel_size, strides)]
-    output_shape = ([x.shape[0], filters] + out_spatial if first
-                    else [x.shape[0]] + out_spatial + [filters])
+                   for n, k, s in zip(spatial, kernel_size, strides, strict=False)]
+    output_shape = ([x.shape[0], filters, *out_spatial] if first
+                    else [x.shape[0], *out_spatial, filters])
     with layer_scope(default, name, reuse):
         dtype = variable_dtype(x)
-        kernel = get_variable("kernel", list(kernel_size) + [filters, channels], dtype=dtype,
+        kernel = get_variable("kernel", [*kernel_size, filters, channels], dtype=dtype,
                               initializer=kernel_initializer, regularizer=kernel_regularizer,
                               trainable=trainable)
         bias = _bias(use_bias, filters, dtype, bias_initializer, bias_regularizer, trainable)
@@ -243,7 +243,7 @@ def separable_conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any =
     with layer_scope("separable_conv2d", name, reuse):
         dtype = variable_dtype(x)
         depthwise = get_variable("depthwise_kernel",
-                                 list(kernel_size) + [channels, depth_multiplier], dtype=dtype,
+                                 [*kernel_size, channels, depth_multiplier], dtype=dtype,
                                  initializer=depthwise_initializer,
                                  regularizer=depthwise_regularizer, trainable=trainable)
         pointwise = get_variable("pointwise_kernel", [1, 1, channels * depth_multiplier, filters],

@@ -81,5 +81,5 @@ def flatten(inputs: Any, name: str | None = None,
     x = as_input(inputs)
     with layer_scope(name or "flatten", None, None):
         if data_format == "channels_first" and x.ndim > 2:
-            x = jnp.transpose(x, (0,) + tuple(range(2, x.ndim)) + (1,))
+            x = jnp.transpose(x, (0, *range(2, x.ndim), 1))
         return _ops.reshape(x, [x.shape[0], -1] if x.ndim else [1, 1])

@@ -101,7 +101,7 @@ class _GraphState:
 def _zero_state_tensors(state_size: Any, batch_size: int, dtype: Any) -> Any:
     def zeros(size: Any) -> jax.Array:
         dims = [size] if isinstance(size, int) else list(size)
-        return _ops.zeros([batch_size] + dims, dtype=dtype)
+        return _ops.zeros([batch_size, *dims], dtype=dtype)
 
     return jax.tree_util.tree_map(zeros, state_size)
 

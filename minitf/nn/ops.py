@@ -180,8 +180,8 @@ def conv2d(input: Any, filter: Any = None, strides: Any = None,
 def _pool_window(x: jax.Array, ksize: Any, strides: Any, data_format: str) -> tuple:
     k, s = _spatial(ksize, x.ndim - 2, "ksize"), _spatial(strides, x.ndim - 2, "strides")
     if data_format.startswith("NC"):
-        return (1, 1) + k, (1, 1) + s
-    return (1,) + k + (1,), (1,) + s + (1,)
+        return (1, 1, *k), (1, 1, *s)
+    return (1, *k, 1), (1, *s, 1)
 
 
 @tf_op("MaxPool")

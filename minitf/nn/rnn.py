@@ -8,6 +8,7 @@ the state at each sequence's last valid step.
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -33,7 +34,7 @@ def _initial_state(cell: Any, initial_state: Any, dtype: Any, batch_size: int) -
 def _zero_output(cell: Any, batch_size: int, dtype: Any) -> Any:
     def zeros(size: Any) -> jax.Array:
         dims = [size] if isinstance(size, int) else list(size)
-        return jnp.zeros([batch_size] + dims, dtype)
+        return jnp.zeros([batch_size, *dims], dtype)
 
     return jax.tree_util.tree_map(zeros, cell.output_size)
 
@@ -103,10 +104,9 @@ def dynamic_rnn(cell: Any, inputs: Any, sequence_length: Any = None, initial_sta
             final_state, outputs = scan(step, state, (jnp.arange(steps), inputs))
         if not time_major:
             outputs = jax.tree_util.tree_map(lambda x: jnp.swapaxes(x, 0, 1), outputs)
-        try:
+        # A state_size that is not a plain structure of sizes: keep the fed structure.
+        with contextlib.suppress(ValueError):
             final_state = _repack(cell.state_size, final_state)
-        except ValueError:
-            pass  # a state_size that is not a plain structure of sizes: keep the fed structure
         return outputs, final_state
 
 
@@ -215,5 +215,5 @@ def static_bidirectional_rnn(cell_fw: Any, cell_bw: Any, inputs: Sequence[Any],
                                                dtype, lengths, scope=bw_scope)
     output_bw = reverse(reversed_bw)
     outputs = [jnp.concatenate([jnp.asarray(unwrap(f)), b], 1)
-               for f, b in zip(output_fw, output_bw)]
+               for f, b in zip(output_fw, output_bw, strict=True)]
     return outputs, state_fw, state_bw

@@ -96,7 +96,7 @@ class DropoutWrapper(_Wrapper):
                 return substate
             if isinstance(substate, LSTMStateTuple):
                 return LSTMStateTuple(*(self._dropout(s, self._state_keep_prob) if k else s
-                                        for s, k in zip(substate, keep)))
+                                        for s, k in zip(substate, keep, strict=False)))
             raise TypeError(f"dropout_state_filter_visitor returned {keep!r}")
 
         if isinstance(state, tuple) and not isinstance(state, LSTMStateTuple):

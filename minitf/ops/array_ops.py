@@ -103,7 +103,9 @@ def one_hot(indices: Any, depth: int, on_value: Any = None, off_value: Any = Non
     dtype = _dtypes.as_dtype(dtype) if dtype is not None else _dtypes.float32
     on = 1 if on_value is None else as_array(on_value)
     off = 0 if off_value is None else as_array(off_value)
-    hot = jax.nn.one_hot(as_array(indices), depth, dtype=jnp.bool_, axis=-1 if axis is None else axis)
+    hot = jax.nn.one_hot(as_array(indices), depth, dtype=jnp.bool_,
+                         axis=-1 if axis is None else axis)
+
     return jnp.where(hot, jnp.asarray(on, dtype), jnp.asarray(off, dtype))
 
 
@@ -211,7 +213,7 @@ def reverse(tensor: Any, axis: Any) -> jax.Array:
 def slice_(input_: Any, begin: Sequence[int], size: Sequence[int]) -> jax.Array:
     x = as_array(input_)
     index = tuple(builtins.slice(int(b), None if int(s) == -1 else int(b) + int(s))
-                  for b, s in zip(begin, size))
+                  for b, s in zip(begin, size, strict=False))
     return x[index]
 
 
@@ -235,7 +237,7 @@ def boolean_mask(tensor: Any, mask: Any, axis: int | None = None) -> jax.Array:
     """Rows where `mask` is True; data-dependent shape, so outside `jit` only."""
     x, m = as_array(tensor), np.asarray(as_array(mask))
     axis = 0 if axis is None else axis
-    flat = x.reshape(x.shape[:axis] + (-1,) + x.shape[axis + m.ndim:])
+    flat = x.reshape((*x.shape[:axis], -1, *x.shape[axis + m.ndim:]))
     return jnp.compress(m.reshape(-1), flat, axis=axis)
 
 

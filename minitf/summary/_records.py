@@ -46,7 +46,7 @@ class RecordFile:
 
     def __init__(self, path: str) -> None:
         self.path = path
-        self._f: BinaryIO | None = open(path, "wb")
+        self._f: BinaryIO | None = open(path, "wb")  # noqa: SIM115 -- held open until close()
 
     def write(self, data: bytes) -> None:
         if self._f is None:

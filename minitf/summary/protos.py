@@ -9,6 +9,7 @@ which are copied to the host here) and returns a `summary_pb2.Summary` that a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,18 +29,17 @@ def to_host(value: Any) -> np.ndarray:
     """
     array = np.asarray(value)
     if array.dtype.kind == "V":
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             array = array.astype(np.float32)
-        except (TypeError, ValueError):
-            pass
     return array
 
 
 def _real_numbers(what: str, array: np.ndarray) -> np.ndarray:
     """Refuses what TF1's summary ops refuse: complex, strings, objects."""
     if array.dtype.kind == "c":
-        raise TypeError(f"{what} got complex values (dtype {array.dtype}); TF's summary ops accept "
-                        "only real numbers. Log np.real(x) and np.imag(x) (or np.abs(x)) separately.")
+        raise TypeError(
+            f"{what} got complex values (dtype {array.dtype}); TF's summary ops accept "
+            "only real numbers. Log np.real(x) and np.imag(x) (or np.abs(x)) separately.")
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{what} needs real numbers, got dtype {array.dtype}")
     return array

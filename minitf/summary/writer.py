@@ -48,9 +48,8 @@ def _to_step(step: Any) -> int:
         if array.size != 1 or array.dtype.kind not in "iuf":
             raise TypeError(f"step must be a single integer, got {step!r}")
         x = array.reshape(())[()]
-        if array.dtype.kind == "f":
-            if not math.isfinite(x) or x != math.floor(x):
-                raise ValueError(f"step must be a finite whole number, got {step!r}")
+        if array.dtype.kind == "f" and (not math.isfinite(x) or x != math.floor(x)):
+            raise ValueError(f"step must be a finite whole number, got {step!r}")
         value = int(x)
     else:
         raise TypeError(f"step must be an integer, got {type(step).__name__} {step!r}")
@@ -66,10 +65,8 @@ _live: weakref.WeakSet[FileWriter] = weakref.WeakSet()
 @atexit.register
 def _close_all() -> None:
     for writer in list(_live):
-        try:
+        with contextlib.suppress(Exception):
             writer.close()
-        except Exception:
-            pass
 
 
 def _flush_loop(ref: weakref.ref[FileWriter], stop: threading.Event, period: float) -> None:
@@ -78,10 +75,8 @@ def _flush_loop(ref: weakref.ref[FileWriter], stop: threading.Event, period: flo
         writer = ref()
         if writer is None:
             return
-        try:
+        with contextlib.suppress(Exception):
             writer.flush()
-        except Exception:
-            pass
         del writer
 
 

@@ -23,7 +23,7 @@ Use them through `opt.minimize(loss_fn, var_list=...)` (a `TrainStep`, see
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple, Union
+from typing import Any, NamedTuple
 
 import jax
 import jax.numpy as jnp
@@ -33,7 +33,7 @@ from minitf.train.selection import Trainable, VarList, resolve_var_list
 from minitf.train.train_step import TrainState, TrainStep, apply_deltas, gradients
 
 #: A learning rate: a number, or a schedule `count -> lr` (count = steps already applied).
-LearningRate = Union[float, Callable[[jax.Array], Any]]
+LearningRate = float | Callable[[jax.Array], Any]
 
 
 class OptimizerState(NamedTuple):
@@ -97,7 +97,8 @@ class Optimizer:
         return OptimizerState(jnp.zeros([], jnp.int32), slots, self._non_slot_init())
 
     def deltas(self, grads: Any, state: OptimizerState) -> tuple[Any, OptimizerState]:
-        """`(delta, new_state)`: the step for every leaf of `grads` is `var - delta` (TF1's kernel)."""
+        """`(delta, new_state)`: the step for every leaf of `grads` is `var - delta`
+        (TF1's kernel)."""
         leaves, treedef = jax.tree_util.tree_flatten(grads)
         slot_leaves = {s: treedef.flatten_up_to(state.slots[s]) for s in self._slot_names}
         lr = self._lr(state.count)
@@ -131,7 +132,9 @@ class Optimizer:
         def init(params: Any) -> OptimizerState:
             return self.init_state(params)
 
-        def update(grads: Any, state: OptimizerState, params: Any = None) -> tuple[Any, OptimizerState]:
+        def update(grads: Any, state: OptimizerState,
+                   params: Any = None) -> tuple[Any, OptimizerState]:
+
             del params
             delta, state = self.deltas(grads, state)
             return jax.tree_util.tree_map(jnp.negative, delta), state

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import Any, Union
+from typing import Any
 
 import jax.numpy as jnp
 import numpy as np
@@ -23,10 +23,10 @@ from minitf.core import params_in_scope, scope_matches
 #: What `var_list` may be: None (every trainable variable), a scope regex, a
 #: sequence of names / minitf Variables, a params-like mapping (its keys), or a
 #: predicate on names.
-VarList = Union[None, str, Sequence[Any], Mapping[str, Any], Callable[[str], bool]]
+VarList = None | str | Sequence[Any] | Mapping[str, Any] | Callable[[str], bool]
 
 #: What `trainable` may be: None (unknown), a collection of names, or a predicate.
-Trainable = Union[None, Collection[str], Callable[[str], bool]]
+Trainable = None | Collection[str] | Callable[[str], bool]
 
 
 def tensor_name(name: str) -> str:
@@ -63,7 +63,8 @@ def trainable_predicate(trainable: Trainable, model: Any = None) -> Callable[[st
     if model is not None:
         infos = getattr(model, "variables", None)
         if infos is None:
-            raise TypeError(f"model= must be a tf.transform(...) result, got {type(model).__name__}")
+            raise TypeError(
+                f"model= must be a tf.transform(...) result, got {type(model).__name__}")
         if not infos:
             raise ValueError("model= has no recorded variables yet: call model.init(...) (or "
                              "model.apply(...)) once before resolving var_list, so minitf knows "
@@ -92,7 +93,9 @@ def _explicit_names(var_list: Iterable[Any], params: Mapping[str, Any]) -> list[
         hints = []
         for name in missing:
             near = difflib.get_close_matches(name, list(params), n=3)
-            hints.append(f"{name!r}" + (f" (did you mean {', '.join(map(repr, near))}?)" if near else ""))
+            hint = f" (did you mean {', '.join(map(repr, near))}?)" if near else ""
+            hints.append(f"{name!r}" + hint)
+
         raise KeyError("var_list names variables that are not in params: " + ", ".join(hints))
     return list(dict.fromkeys(names))
 

@@ -78,7 +78,8 @@ def _as_grad_dict(grads_and_vars: Any) -> dict[str, Any]:
 
 def _check_names(params: Mapping[str, Any], state: TrainState) -> None:
     if not isinstance(state, TrainState):
-        raise TypeError(f"expected the TrainState from step.init(params), got {type(state).__name__}")
+        raise TypeError(
+            f"expected the TrainState from step.init(params), got {type(state).__name__}")
     missing = [n for n in state.names if n not in params]
     if missing:
         raise KeyError(f"the state was created for variables that are not in params: {missing}")
@@ -104,7 +105,7 @@ def new_values(optimizer: Optimizer, grads: Mapping[str, Any], params: Mapping[s
 
 def merge_untouched(params: Mapping[str, Any], updated: Mapping[str, Any]) -> dict[str, Any]:
     """`params` in its order with `updated` values; every other entry is the same object."""
-    return {k: updated[k] if k in updated else v for k, v in params.items()}
+    return {k: updated.get(k, v) for k, v in params.items()}
 
 
 def apply_deltas(optimizer: Optimizer, grads_and_vars: Any, params: Mapping[str, Any],

@@ -235,15 +235,15 @@ class _GraphBuilder:
               prefix: Sequence[str]) -> list[str]:
         """Add `jaxpr`'s equations under `prefix`; return refs of its outputs."""
         env: dict[Any, str] = {}
-        for var, value in zip(jaxpr.constvars, consts):
+        for var, value in zip(jaxpr.constvars, consts, strict=True):
             env[var] = self.add_const(prefix, value, var.aval)
-        for var, ref in zip(jaxpr.invars, in_refs):
+        for var, ref in zip(jaxpr.invars, in_refs, strict=True):
             env[var] = ref
         for eqn in jaxpr.eqns:
             scope = [*prefix, *_scope_parts(eqn.source_info.name_stack)]
             inputs = [self.ref(v, env, scope) for v in eqn.invars]
             outs = self.equation(eqn, scope, inputs)
-            for var, ref in zip(eqn.outvars, outs):
+            for var, ref in zip(eqn.outvars, outs, strict=True):
                 if not isinstance(var, jex.core.DropVar):
                     env[var] = ref
         return [self.ref(v, env, prefix) for v in jaxpr.outvars]
@@ -275,7 +275,7 @@ class _GraphBuilder:
             inner, consts = _open(sub)
             body_scope = [*box, _sanitize(label)]
             in_refs = []
-            for var, idx in zip(inner.invars, feeds):
+            for var, idx in zip(inner.invars, feeds, strict=True):
                 if idx is None:
                     in_refs.append(self.add_node([*body_scope, "arg"], "Arg", avals=[var.aval]))
                 else:
@@ -403,7 +403,7 @@ def graph_def_from_function(fn: Callable[..., Any], *args: Any,
 
     def flat_fn(dynamic: list[Any]) -> Any:
         full = list(leaves)
-        for i, value in zip(traced, dynamic):
+        for i, value in zip(traced, dynamic, strict=True):
             full[i] = value
         call_args, call_kwargs = jax.tree_util.tree_unflatten(treedef, full)
         return fn(*call_args, **call_kwargs)
@@ -413,7 +413,7 @@ def graph_def_from_function(fn: Callable[..., Any], *args: Any,
     out_refs = builder.jaxpr(closed.jaxpr, closed.consts, input_refs, [])
 
     out_paths = [p for p, _ in jax.tree_util.tree_flatten_with_path(out_shape)[0]]
-    for path, ref, var in zip(out_paths, out_refs, closed.jaxpr.outvars):
+    for path, ref, var in zip(out_paths, out_refs, closed.jaxpr.outvars, strict=True):
         parts = ["output", *(_sanitize(p) for p in _path_parts(path))]
         builder.add_node(parts, "Identity", [ref], [var.aval])
     builder.collapse_single_op_scopes()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import jax
 import numpy as np
@@ -29,7 +29,7 @@ __all__ = [
     "summarize_params",
 ]
 
-Trainable = Union[Collection[str], Callable[[str], bool], None]
+Trainable = Collection[str] | Callable[[str], bool] | None
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,7 @@ class ParamTable:
 
         def fmt(cells: list[str]) -> str:
             return "  ".join(c.rjust(w) if i in right else c.ljust(w)
-                             for i, (c, w) in enumerate(zip(cells, widths))).rstrip()
+                             for i, (c, w) in enumerate(zip(cells, widths, strict=True))).rstrip()
 
         rule = "  ".join("-" * w for w in widths)
         lines = [fmt(header), rule, *(fmt(r) for r in body), rule, fmt(total)]
@@ -208,7 +208,9 @@ class ParamTable:
         rows = []
         for item in [*self.entries(), self.total]:
             cells = self._cells(item)
-            style = ' style="font-weight:bold;background:#f3f3f3"' if isinstance(item, Subtotal) else ""
+            style = (' style="font-weight:bold;background:#f3f3f3"'
+                     if isinstance(item, Subtotal) else "")
+
             tds = "".join(
                 f'<td style="text-align:{"right" if i in (3, 4) else "left"}">'
                 f"{html.escape(c.strip())}</td>" for i, c in enumerate(cells))
@@ -239,7 +241,7 @@ def _grouped(rows: list[ParamRow]) -> list[ParamRow]:
         return tuple(out)
 
     keys = [key(r) for r in rows]  # assign ranks in input order first
-    return [r for _, r in sorted(zip(keys, rows), key=lambda kr: kr[0])]
+    return [r for _, r in sorted(zip(keys, rows, strict=True), key=lambda kr: kr[0])]
 
 
 def summarize_params(params: Mapping[str, Any], trainable: Trainable = None,

@@ -37,7 +37,8 @@ class SharingReport:
             tag = "shared" if total > 1 else "single"
             lines.append(f"{name}  [{tag}: {total} use(s), {self.reads.get(name, 0)} read(s)]")
             for (vscope, nscope, site), n in counter.items():
-                lines.append(f"    x{n}  variable_scope={vscope!r:<24} name_scope={nscope!r:<24} {site}")
+                lines.append(f"    x{n}  variable_scope={vscope!r:<24} "
+                             f"name_scope={nscope!r:<24} {site}")
         if self.unread:
             lines.append("created but never read by apply: " + ", ".join(self.unread))
         return "\n".join(lines)
@@ -45,7 +46,9 @@ class SharingReport:
     _repr_pretty_ = lambda self, p, cycle: p.text(str(self))  # noqa: E731 - IPython hook
 
 
-def sharing_report(model: Any, params: Mapping[str, Any], *args: Any, **kwargs: Any) -> SharingReport:
+def sharing_report(model: Any, params: Mapping[str, Any], *args: Any,
+                   **kwargs: Any) -> SharingReport:
+
     """Trace `model.apply(params, *args, **kwargs)` abstractly and report variable sharing."""
     with record_accesses() as graphs:
         jax.eval_shape(lambda p: model.apply(p, *args, **kwargs), dict(params))

@@ -12,6 +12,7 @@ import struct
 import threading
 import tracemalloc
 import warnings
+from pathlib import Path
 
 import ml_dtypes
 import numpy as np
@@ -59,14 +60,15 @@ def _base(tmp_path) -> tuple[list[tuple[bytes, bytes]], list[bytes]]:
         "count": np.asarray(7, np.int64),
         "empty": np.zeros((0, 2), np.float32),
         "flags": np.asarray([True, False, True]),
-        "p": Sliced((5, 2), [((0, 0), np.ones((3, 2), np.float64)), ((3, 0), np.zeros((2, 2), np.float64))]),
+        "p": Sliced((5, 2), [((0, 0), np.ones((3, 2), np.float64)),
+                             ((3, 0), np.zeros((2, 2), np.float64))]),
     }, num_shards=2)
-    items = read_table(open(prefix + ".index", "rb").read())
-    shards = [open(f"{prefix}.data-0000{i}-of-00002", "rb").read() for i in range(2)]
+    items = read_table(Path(prefix + ".index").read_bytes())
+    shards = [Path(f"{prefix}.data-0000{i}-of-00002").read_bytes() for i in range(2)]
     data, crc = _string_entry([b"ab", b"", b"xyz"])
     proto = bw._entry_proto(7, (3,), 0, len(shards[0]), len(data), crc)
     shards[0] += data
-    items = sorted(items + [(b"names", proto)])
+    items = sorted([*items, (b"names", proto)])
     return items, shards
 
 
@@ -143,8 +145,8 @@ def _reencode(rng, value: bytes) -> bytes:
         if rng.random() < 0.5:
             new = raw + write_varint(number << 3) + write_varint(rng.choice(_EXTREMES))
         else:
-            sub = write_varint(8) + write_varint(rng.choice(_EXTREMES)) + write_varint(16) + write_varint(
-                rng.choice(_EXTREMES))
+            sub = (write_varint(8) + write_varint(rng.choice(_EXTREMES))
+                   + write_varint(16) + write_varint(rng.choice(_EXTREMES)))
             new = raw + write_varint(number << 3 | 2) + write_varint(len(sub)) + sub
     return b"".join(f[2] for f in fields[:i]) + new + b"".join(f[2] for f in fields[i + 1:])
 
@@ -163,7 +165,10 @@ def _mutate(rng, items, shards):
         items[i] = (key, _reencode(rng, value))
     elif op == 4:  # truncate or extend an entry
         cut = rng.randrange(len(value) + 1)
-        items[i] = (key, value[:cut] if rng.random() < 0.5 else value + bytes(rng.randrange(256) for _ in range(4)))
+        if rng.random() < 0.5:
+            items[i] = (key, value[:cut])
+        else:
+            items[i] = (key, value + bytes(rng.randrange(256) for _ in range(4)))
     elif op == 5:  # drop an entry (the header, a slice's data, ...)
         del items[i]
     elif op == 6:  # damage data, then re-sign every entry's checksum over its bytes
@@ -191,7 +196,8 @@ def _resign(items, shards):
             continue
         if key and not e.slices and e.dtype != 7 and e.shard_id < len(shards):
             data = shards[e.shard_id][e.offset:e.offset + e.size]
-            value = bw._entry_proto(e.dtype, e.shape, e.shard_id, e.offset, e.size, mask(crc32c(data)))
+            value = bw._entry_proto(e.dtype, e.shape, e.shard_id, e.offset, e.size,
+                                    mask(crc32c(data)))
         out.append((key, value))
     return out
 
@@ -240,7 +246,8 @@ def test_fuzz_mutated_resigned_bundles(tmp_path):
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    print(f"fuzz: {PROBES} probes, {outcomes}, uncaught {len(uncaught)}, peak {peak / 2**20:.2f} MiB")
+    print(f"fuzz: {PROBES} probes, {outcomes}, uncaught {len(uncaught)}, "
+          f"peak {peak / 2**20:.2f} MiB")
     assert not uncaught, f"{len(uncaught)} uncaught of {PROBES}: {uncaught[:5]}"
     assert outcomes["corrupt"] > PROBES // 4 and outcomes["ok"] > 0, outcomes
     assert peak < 16 << 20, f"peak memory {peak / 2**20:.1f} MiB while reading KB-sized files"
@@ -256,7 +263,8 @@ def test_fuzz_raw_bytes_with_resigned_block_crcs(tmp_path):
     meta, p = _block_handle(footer, 0, "t")
     index_handle, _ = _block_handle(footer, p, "t")
     blocks = [_block_handle(hb, 0, "t")[0]
-              for _sep, hb in _block_entries(_read_block(bytes(table), index_handle, True, "t"), "t")]
+              for _sep, hb in _block_entries(_read_block(bytes(table), index_handle, True, "t"),
+                                             "t")]
     blocks += [meta, index_handle]
     prefix = str(tmp_path / "probe")
     rng = random.Random(99 + _SEED)
@@ -269,7 +277,9 @@ def test_fuzz_raw_bytes_with_resigned_block_crcs(tmp_path):
                 if size == 0:
                     continue
                 t[off + rng.randrange(size)] = rng.randrange(256)
-                t[off + size + 1:off + size + 5] = struct.pack("<I", mask(crc32c(bytes(t[off:off + size + 1]))))
+                crc = mask(crc32c(bytes(t[off:off + size + 1])))
+                t[off + size + 1:off + size + 5] = struct.pack("<I", crc)
+
             else:
                 t[footer_start + rng.randrange(48)] = rng.randrange(256)
         with open(prefix + ".index", "wb") as f:
@@ -319,7 +329,8 @@ def test_huge_partitioned_and_string_counts_allocate_nothing(tmp_path):
     prefix = str(tmp_path / "s")
     part = bw._entry_proto(1, (1, 1), 0, 0, 4, mask(crc32c(b"\0\0\0\0")))
     from minitf.checkpoint.tf_bundle import slice_key
-    _write(prefix, [(b"", bw._header_proto(1)), (b"x", proto), (slice_key("x", ((0, 1), (0, 1))), part)],
+    _write(prefix,
+           [(b"", bw._header_proto(1)), (b"x", proto), (slice_key("x", ((0, 1), (0, 1))), part)],
            [b"\0\0\0\0"])
     with pytest.raises(CorruptCheckpointError, match="cover 1 of"):
         TFCheckpointReader(prefix)

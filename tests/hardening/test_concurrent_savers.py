@@ -34,10 +34,12 @@ _WORKER = textwrap.dedent("""
     pkg.__path__ = [os.path.join(sys.argv[1], "minitf")]
     sys.modules["minitf"] = pkg
     from minitf.checkpoint.saver import Saver
-    directory, worker, saves, keep = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    directory = sys.argv[2]
+    worker, saves, keep = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
     saver = Saver(max_to_keep=keep)
     params = {"a/w": np.zeros((64, 256), np.float32), "a/b": np.zeros(256, np.float32),
-              "emb/part_0": np.zeros((8, 4), np.float32), "emb/part_1": np.zeros((8, 4), np.float32)}
+              "emb/part_0": np.zeros((8, 4), np.float32),
+              "emb/part_1": np.zeros((8, 4), np.float32)}
     print("ready", flush=True)
     for i in range(saves):
         step = worker * 100000 + i
@@ -79,8 +81,9 @@ def worker(tmp_path):
 
 
 def _start(worker, directory, n, saves, keep=3):
-    return subprocess.Popen([sys.executable, worker, REPO, directory, str(n), str(saves), str(keep)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    args = [sys.executable, worker, REPO, directory, str(n), str(saves), str(keep)]
+    return subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
 
 
 def test_processes_saving_into_one_directory(tmp_path, worker):
@@ -108,7 +111,8 @@ def test_threads_saving_into_one_directory(tmp_path):
             saver = Saver(max_to_keep=2)
             for i in range(10):
                 step = n * 1000 + i
-                saver.save({"w": np.full((32, 32), step, np.float32)}, os.path.join(directory, "model"),
+                saver.save({"w": np.full((32, 32), step, np.float32)},
+                           os.path.join(directory, "model"),
                            global_step=step)
         except Exception as e:
             errors.append(repr(e))
@@ -225,7 +229,8 @@ def test_long_prefixes(tmp_path):
     assert Saver().save({"w": np.ones(2, np.float32)}, longest) == longest
     # One more character: a clear error, and nothing left behind.
     before = sorted(os.listdir(tmp_path))
-    with pytest.raises(OSError, match="over this filesystem's limit of 255; use a shorter prefix") as info:
+    with pytest.raises(OSError,
+                       match="over this filesystem's limit of 255; use a shorter prefix") as info:
         Saver().save({"w": np.ones(2, np.float32)}, longest + "n")
     assert info.value.errno == errno.ENAMETOOLONG
     assert sorted(os.listdir(tmp_path)) == before

@@ -39,7 +39,8 @@ def _run_and_kill(tmp_path, body, wait):
         from minitf import summary
         logdir = {str(tmp_path)!r}
     """) + textwrap.dedent(body) + "\nprint('logged', flush=True)\ntime.sleep(60)\n"
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE,
                             text=True)
     try:
         assert proc.stdout.readline().strip() == "logged", proc.stderr.read()
@@ -73,7 +74,8 @@ def test_without_the_timer_nothing_would_be_on_disk(tmp_path):
 
 def test_flushes_at_exit(tmp_path):
     code = (f"import sys; sys.path.insert(0, {REPO!r}); from minitf import summary; "
-            f"w = summary.FileWriter({str(tmp_path)!r}, flush_secs=600); w.scalar('x', 5.0, step=3)")
+            f"w = summary.FileWriter({str(tmp_path)!r}, flush_secs=600); "
+            "w.scalar('x', 5.0, step=3)")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
     assert _scalars(tmp_path) == [(3, 5.0)]
 
@@ -123,7 +125,7 @@ def test_complex_values_are_refused_like_tf(tmp_path):
     """TF1: tf.summary.histogram / scalar of complex64 raise TypeError
     ("DataType complex64 not in list of allowed values")."""
     with summary.FileWriter(tmp_path) as w:
-        with pytest.raises(TypeError, match="complex values.*np.real"):
+        with pytest.raises(TypeError, match=r"complex values.*np\.real"):
             w.histogram("h", np.array([1 + 2j, 3 - 1j]), step=0)
         with pytest.raises(TypeError, match="complex values"):
             w.scalar("s", np.complex64(1 + 2j), step=0)
@@ -153,8 +155,9 @@ def test_scalar_and_histogram_verdicts_match_tf():
     graph = tf1.Graph()
     with graph.as_default(), tf1.Session(graph=graph) as sess:
         for v in (math.nan, math.inf, -math.inf, 2.5):
-            theirs = summary_pb2.Summary.FromString(
-                sess.run(tf1.summary.scalar("x", tf1.constant(v, tf1.float32)))).value[0].simple_value
+            serialized = sess.run(tf1.summary.scalar("x", tf1.constant(v, tf1.float32)))
+            theirs = summary_pb2.Summary.FromString(serialized).value[0].simple_value
+
             ours = summary.scalar_pb("x", np.float32(v)).value[0].simple_value
             assert (math.isnan(theirs) and math.isnan(ours)) or theirs == ours, v
         for op in (tf1.summary.scalar, tf1.summary.histogram):

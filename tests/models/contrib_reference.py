@@ -81,7 +81,7 @@ def _stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs, initial_states_
     """TF1 contrib's stacked bidirectional RNN, as documented, over tf.nn."""
     states_fw, states_bw, layer = [], [], inputs
     with tf1.variable_scope(scope or "stack_bidirectional_rnn"):
-        for i, (fw, bw) in enumerate(zip(cells_fw, cells_bw)):
+        for i, (fw, bw) in enumerate(zip(cells_fw, cells_bw, strict=True)):
             with tf1.variable_scope("cell_%d" % i):
                 outputs, (state_fw, state_bw) = tf1.nn.bidirectional_dynamic_rnn(
                     fw, bw, layer, sequence_length=sequence_length, dtype=dtype,
@@ -204,7 +204,7 @@ def run_tf(build, inputs, run_update_ops=False, seed=0, feed_values=True, checkp
             params = {v.op.name: sess.run(v) for v in variables}
             if checkpoint is not None:
                 tf1.train.Saver().save(sess, checkpoint)
-            feed = dict(zip(placeholders, inputs))
+            feed = dict(zip(placeholders, inputs, strict=True))
             fetch = [out, tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)] if run_update_ops else out
             outputs = sess.run(fetch, feed)
             if run_update_ops:
@@ -230,7 +230,7 @@ def assert_close(actual, expected, tol):
     actual_leaves = jax.tree_util.tree_leaves(actual)
     expected_leaves = jax.tree_util.tree_leaves(expected)
     assert len(actual_leaves) == len(expected_leaves)
-    for a, e in zip(actual_leaves, expected_leaves):
+    for a, e in zip(actual_leaves, expected_leaves, strict=True):
         np.testing.assert_allclose(np.asarray(a), np.asarray(e), rtol=tol, atol=tol)
 
 

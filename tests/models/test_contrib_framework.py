@@ -75,6 +75,6 @@ def test_contrib_initializers_have_tf_scales():
             tf_values = sess.run(tf1.global_variables())
     compare_structure(big_initialized, X)
     params = minitf.transform(lambda x: big_initialized(minitf, x)).init(0, X)
-    for ours, theirs in zip(params.values(), tf_values):
+    for ours, theirs in zip(params.values(), tf_values, strict=True):
         assert abs(np.std(ours) / np.std(theirs) - 1) < 0.03
         assert abs(np.abs(ours).max() / np.abs(theirs).max() - 1) < 0.05
