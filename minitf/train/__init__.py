@@ -3,57 +3,57 @@
 """
 
 from minitf.checkpoint import (
-                               CheckpointFormatError,
-                               CheckpointReader,
-                               CorruptCheckpointError,
-                               Saver,
-                               TFCheckpointReader,
-                               get_checkpoint_state,
-                               init_from_checkpoint,
-                               latest_checkpoint,
-                               list_variables,
-                               load_checkpoint,
-                               update_checkpoint_state,
+    CheckpointFormatError,
+    CheckpointReader,
+    CorruptCheckpointError,
+    Saver,
+    TFCheckpointReader,
+    get_checkpoint_state,
+    init_from_checkpoint,
+    latest_checkpoint,
+    list_variables,
+    load_checkpoint,
+    update_checkpoint_state,
 )
 
 __all__ = [
-                               "CheckpointFormatError",
-                               "CheckpointReader",
-                               "CorruptCheckpointError",
-                               "Saver",
-                               "TFCheckpointReader",
-                               "get_checkpoint_state",
-                               "init_from_checkpoint",
-                               "latest_checkpoint",
-                               "list_variables",
-                               "load_checkpoint",
-                               "update_checkpoint_state",
+    "CheckpointFormatError",
+    "CheckpointReader",
+    "CorruptCheckpointError",
+    "Saver",
+    "TFCheckpointReader",
+    "get_checkpoint_state",
+    "init_from_checkpoint",
+    "latest_checkpoint",
+    "list_variables",
+    "load_checkpoint",
+    "update_checkpoint_state",
 ]
 
 # Optimizers (TF1 update rules on JAX) and var_list selection.
 from minitf.train.optimizers import (
-                               AdamOptimizer,
-                               GradientDescentOptimizer,
-                               MomentumOptimizer,
-                               Optimizer,
-                               OptimizerState,
-                               RMSPropOptimizer,
+    AdamOptimizer,
+    GradientDescentOptimizer,
+    MomentumOptimizer,
+    Optimizer,
+    OptimizerState,
+    RMSPropOptimizer,
 )
 from minitf.train.selection import resolve_var_list, scope_labels, select
 from minitf.train.train_step import TrainState, TrainStep
 
 __all__ += [
-                               "AdamOptimizer",
-                               "GradientDescentOptimizer",
-                               "MomentumOptimizer",
-                               "Optimizer",
-                               "OptimizerState",
-                               "RMSPropOptimizer",
-                               "TrainState",
-                               "TrainStep",
-                               "resolve_var_list",
-                               "scope_labels",
-                               "select",
+    "AdamOptimizer",
+    "GradientDescentOptimizer",
+    "MomentumOptimizer",
+    "Optimizer",
+    "OptimizerState",
+    "RMSPropOptimizer",
+    "TrainState",
+    "TrainStep",
+    "resolve_var_list",
+    "scope_labels",
+    "select",
 ]
 
 from minitf.train.global_step import create_global_step, get_global_step, get_or_create_global_step  # noqa: E402
