@@ -81,12 +81,14 @@ class VariableRequest(NamedTuple):
         return kwargs
 
 
-def _accepts(fn: Callable[..., Any], arg: str) -> bool:
+def _accepts(fn: Callable[..., Any], arg: str, via_kwargs: bool = True) -> bool:
+    """Whether `fn` takes keyword `arg` (by name, or through **kwargs if `via_kwargs`)."""
     try:
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):
         return False
-    return arg in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+    return arg in params or (via_kwargs and any(p.kind is p.VAR_KEYWORD
+                                                for p in params.values()))
 
 
 def get_or_create(graph: Graph, request: VariableRequest) -> Any:
@@ -199,7 +201,7 @@ def _initial_value_spec(name: str, shape: Any, dtype: np.dtype, initializer: Any
         if type(initializer).__call__ is Initializer.__call__:
             return InitSpec(name, shape, dtype, sampler=initializer)
     call = functools.partial(initializer, list(shape), dtype=dtype)
-    if _accepts_named(initializer, "partition_info"):
+    if _accepts(initializer, "partition_info", via_kwargs=False):
         call = functools.partial(call, partition_info=partition_info)
     stored = _dtypes.storage_dtype(dtype)
     return InitSpec(name, shape, dtype, thunk=lambda: jnp.asarray(unwrap(call()), stored))
@@ -293,13 +295,6 @@ def _default_initializer(name: str, dtype: Any) -> Initializer:
         return _ZEROS
     raise ValueError("An initializer for variable %s of %s is required"
                      % (name, _dtypes.name_of(dtype)))
-
-
-def _accepts_named(fn: Callable[..., Any], arg: str) -> bool:
-    try:
-        return arg in inspect.signature(fn).parameters
-    except (TypeError, ValueError):
-        return False
 
 
 def _needs_no_arguments(fn: Callable[..., Any]) -> bool:
