@@ -3,7 +3,11 @@
 * the current trace (`jax._src.core.trace_ctx`): variables may only be created
   in the trace that owns their graph, or their values would leak as tracers;
 * `source_info_util.reset_name_stack`: re-entering an absolute TF name scope
-  ('a/b/') replaces JAX's name stack instead of nesting under it.
+  ('a/b/') replaces JAX's name stack instead of nesting under it;
+* the classes of concrete arrays and tracers, which get TF1's `x.get_shape()`
+  (a `TensorShape` of `Dimension`s) so model code reading sizes the TF1 way runs
+  unchanged. It is a method added to JAX's classes: nothing in JAX calls it, and
+  it costs nothing unless called.
 
 `tests/test_architecture.py` fails loudly if JAX moves either; then only this
 module needs changing.
@@ -14,9 +18,12 @@ import contextlib
 from typing import Any
 
 from jax._src import source_info_util
-from jax._src.core import trace_ctx
+from jax._src.array import ArrayImpl
+from jax._src.core import Tracer, trace_ctx
 
-__all__ = ["current_trace", "is_tracing", "reset_name_stack"]
+from minitf.core.shapes import TensorShape
+
+__all__ = ["current_trace", "install_get_shape", "is_tracing", "reset_name_stack"]
 
 
 def current_trace() -> Any:
@@ -32,3 +39,19 @@ def is_tracing() -> bool:
 def reset_name_stack() -> contextlib.AbstractContextManager[Any]:
     """A context in which JAX's name stack starts empty."""
     return source_info_util.reset_name_stack()
+
+
+def _get_shape(self: Any) -> TensorShape:
+    """TF1's `tensor.get_shape()`: the static shape as a `TensorShape`."""
+    return TensorShape(self.shape)
+
+
+def install_get_shape() -> None:
+    """Give JAX arrays and tracers TF1's `get_shape()` (idempotent)."""
+    classes: tuple[type, ...] = (ArrayImpl, Tracer)
+    for cls in classes:
+        if getattr(cls, "get_shape", None) is not _get_shape:
+            setattr(cls, "get_shape", _get_shape)  # noqa: B010 - a method JAX does not declare
+
+
+install_get_shape()

@@ -8,15 +8,62 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "TensorShape", "as_shape", "check_dims", "format_shape", "is_compatible",
+    "Dimension", "TensorShape", "as_shape", "check_dims", "format_shape", "is_compatible",
     "is_fully_defined", "known_dims",
 ]
 
 Shape = tuple[int | None, ...]
 
 
+class Dimension(int):
+    """TF1's `Dimension` of a known size: an int that also answers TF1's `.value`.
+
+    Being an int, it works wherever TF2-style code (or JAX) expects a size.
+    """
+
+    @property
+    def value(self) -> int:
+        return int(self)
+
+    def __repr__(self) -> str:
+        return f"Dimension({int(self)})"
+
+
+class _UnknownDimension:
+    """TF1's `Dimension(None)`: an unknown size, whose `.value` is None."""
+
+    value = None
+
+    def __repr__(self) -> str:
+        return "Dimension(None)"
+
+
+UNKNOWN_DIMENSION = _UnknownDimension()
+
+
 class TensorShape(tuple[int | None, ...]):
-    """A tuple of dims with TF1's `as_list()` and `ndims`, printed like TF (`(3,)`)."""
+    """A tuple of dims with TF1's API: `as_list()`, `ndims`, `dims`, and items that are
+    `Dimension`s (`shape[1].value`, as TF1 code reads sizes). Iterating gives plain ints,
+    so JAX takes it as a shape; it prints like TF (`(3,)`)."""
+
+    def __getitem__(self, index: Any) -> Any:
+        item = tuple.__getitem__(self, index)
+        if isinstance(index, slice):
+            return TensorShape(item)
+        return UNKNOWN_DIMENSION if item is None else Dimension(item)
+
+    @property
+    def dims(self) -> list[Any]:
+        return [self[i] for i in range(len(self))]
+
+    def num_elements(self) -> int | None:
+        """The number of elements, or None when a dim is unknown."""
+        if None in self:
+            return None
+        total = 1
+        for d in tuple.__iter__(self):
+            total *= d  # type: ignore[operator]
+        return total
 
     def as_list(self) -> list[int | None]:
         return list(self)
