@@ -43,24 +43,44 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False)
     return jnp.matmul(a, b)
 
 
+def _reduction_args(axis: Any, keepdims: bool | None, reduction_indices: Any,
+                   keep_dims: bool | None) -> tuple[Any, bool]:
+    """TF1's reduction arguments: `reduction_indices` and `keep_dims` are the old names
+    of `axis` and `keepdims`; giving both spellings is TF's ValueError."""
+    if axis is not None and reduction_indices is not None:
+        raise ValueError("Cannot specify both 'reduction_indices' and 'axis'.")
+    if keepdims is not None and keep_dims is not None:
+        raise ValueError("Cannot specify both 'keep_dims' and 'keepdims'.")
+    axis = axis if axis is not None else reduction_indices
+    return axis_arg(axis), bool(keepdims if keepdims is not None else keep_dims)
+
+
 @tf_op("Mean")
-def reduce_mean(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
-    return jnp.mean(unwrap(x), axis=axis_arg(axis), keepdims=keepdims)
+def reduce_mean(x: Any, axis: Any = None, keepdims: bool | None = None,
+                reduction_indices: Any = None, keep_dims: bool | None = None) -> jax.Array:
+    axis, keep = _reduction_args(axis, keepdims, reduction_indices, keep_dims)
+    return jnp.mean(unwrap(x), axis=axis, keepdims=keep)
 
 
 @tf_op("Sum")
-def reduce_sum(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
-    return jnp.sum(unwrap(x), axis=axis_arg(axis), keepdims=keepdims)
+def reduce_sum(x: Any, axis: Any = None, keepdims: bool | None = None,
+               reduction_indices: Any = None, keep_dims: bool | None = None) -> jax.Array:
+    axis, keep = _reduction_args(axis, keepdims, reduction_indices, keep_dims)
+    return jnp.sum(unwrap(x), axis=axis, keepdims=keep)
 
 
 @tf_op("Max")
-def reduce_max(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
-    return jnp.max(unwrap(x), axis=axis_arg(axis), keepdims=keepdims)
+def reduce_max(x: Any, axis: Any = None, keepdims: bool | None = None,
+               reduction_indices: Any = None, keep_dims: bool | None = None) -> jax.Array:
+    axis, keep = _reduction_args(axis, keepdims, reduction_indices, keep_dims)
+    return jnp.max(unwrap(x), axis=axis, keepdims=keep)
 
 
 @tf_op("Min")
-def reduce_min(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
-    return jnp.min(unwrap(x), axis=axis_arg(axis), keepdims=keepdims)
+def reduce_min(x: Any, axis: Any = None, keepdims: bool | None = None,
+               reduction_indices: Any = None, keep_dims: bool | None = None) -> jax.Array:
+    axis, keep = _reduction_args(axis, keepdims, reduction_indices, keep_dims)
+    return jnp.min(unwrap(x), axis=axis, keepdims=keep)
 
 
 @tf_op("Square")
@@ -259,23 +279,31 @@ def logical_not(x: Any) -> jax.Array:
 
 
 @tf_op("Prod")
-def reduce_prod(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
-    return jnp.prod(as_array(x), axis=axis_arg(axis), keepdims=keepdims)
+def reduce_prod(x: Any, axis: Any = None, keepdims: bool | None = None,
+                reduction_indices: Any = None, keep_dims: bool | None = None) -> jax.Array:
+    axis, keep = _reduction_args(axis, keepdims, reduction_indices, keep_dims)
+    return jnp.prod(as_array(x), axis=axis, keepdims=keep)
 
 
 @tf_op("Any")
-def reduce_any(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
-    return jnp.any(as_array(x), axis=axis_arg(axis), keepdims=keepdims)
+def reduce_any(x: Any, axis: Any = None, keepdims: bool | None = None,
+               reduction_indices: Any = None, keep_dims: bool | None = None) -> jax.Array:
+    axis, keep = _reduction_args(axis, keepdims, reduction_indices, keep_dims)
+    return jnp.any(as_array(x), axis=axis, keepdims=keep)
 
 
 @tf_op("All")
-def reduce_all(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
-    return jnp.all(as_array(x), axis=axis_arg(axis), keepdims=keepdims)
+def reduce_all(x: Any, axis: Any = None, keepdims: bool | None = None,
+               reduction_indices: Any = None, keep_dims: bool | None = None) -> jax.Array:
+    axis, keep = _reduction_args(axis, keepdims, reduction_indices, keep_dims)
+    return jnp.all(as_array(x), axis=axis, keepdims=keep)
 
 
 @tf_op("ReduceLogSumExp")
-def reduce_logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> jax.Array:
-    return jax.nn.logsumexp(as_array(x), axis=axis_arg(axis), keepdims=keepdims)
+def reduce_logsumexp(x: Any, axis: Any = None, keepdims: bool | None = None,
+                     reduction_indices: Any = None, keep_dims: bool | None = None) -> jax.Array:
+    axis, keep = _reduction_args(axis, keepdims, reduction_indices, keep_dims)
+    return jax.nn.logsumexp(as_array(x), axis=axis, keepdims=keep)
 
 
 @tf_op("ArgMin")
