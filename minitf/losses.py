@@ -15,7 +15,13 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from minitf.core import GraphKeys, add_to_collection, get_collection, name_scope, unwrap
+from minitf.core import (
+    GraphKeys,
+    add_to_collection,
+    as_jax_array,
+    get_collection,
+    name_scope,
+)
 from minitf.nn.cross_entropy import (
     sigmoid_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits_v2,
@@ -65,10 +71,6 @@ class Reduction:
             raise ValueError(f"Invalid Reduction Key {key}.")
 
 
-def _arr(x: Any) -> jax.Array:
-    return jnp.asarray(unwrap(x))
-
-
 def _div_no_nan(x: jax.Array, y: jax.Array) -> jax.Array:
     return jnp.where(y == 0, jnp.zeros_like(x), x / jnp.where(y == 0, 1, y))
 
@@ -79,10 +81,10 @@ def compute_weighted_loss(losses: Any, weights: Any = 1.0, scope: str | None = N
     """losses * weights, reduced by `reduction` (TF1's formulas), added to `loss_collection`."""
     Reduction.validate(reduction)
     with name_scope(scope or "weighted_loss"):
-        losses = _arr(losses)
+        losses = as_jax_array(losses)
         input_dtype = losses.dtype
         losses = losses.astype(jnp.float32)  # TF computes the reduction in float32
-        weights = _arr(weights).astype(losses.dtype)
+        weights = as_jax_array(weights).astype(losses.dtype)
         weighted = losses * weights
         if reduction == Reduction.NONE:
             loss = weighted
@@ -105,8 +107,8 @@ def _pair(labels: Any, predictions: Any) -> tuple[jax.Array, jax.Array]:
         raise ValueError("Argument `labels` must not be None.")
     if predictions is None:
         raise ValueError("Argument `predictions` must not be None.")
-    predictions = _arr(predictions).astype(jnp.float32)
-    labels = _arr(labels).astype(predictions.dtype)
+    predictions = as_jax_array(predictions).astype(jnp.float32)
+    labels = as_jax_array(labels).astype(predictions.dtype)
     if labels.shape != predictions.shape:
         raise ValueError(f"Shapes {labels.shape} and {predictions.shape} are incompatible")
     return labels, predictions
@@ -195,10 +197,10 @@ def sparse_softmax_cross_entropy(labels: Any, logits: Any, weights: Any = 1.0,
                                  loss_collection: str = GraphKeys.LOSSES,
                                  reduction: str = Reduction.SUM_BY_NONZERO_WEIGHTS) -> jax.Array:
     """Cross-entropy of integer class `labels`; labels [batch, 1] are squeezed, as TF."""
-    labels, logits = _arr(labels), _arr(logits)
+    labels, logits = as_jax_array(labels), as_jax_array(logits)
     if labels.ndim == logits.ndim and labels.shape[-1] == 1:
         labels = labels[..., 0]
-    weights = _arr(weights)
+    weights = as_jax_array(weights)
     if weights.ndim == labels.ndim + 1 and weights.shape[-1] == 1:
         weights = weights[..., 0]
     losses = sparse_softmax_cross_entropy_with_logits.__wrapped__(labels=labels, logits=logits)
@@ -233,7 +235,7 @@ def mean_pairwise_squared_error(labels: Any, predictions: Any, weights: Any = 1.
     with name_scope(scope or "mean_pairwise_squared_error"):
         diffs = predictions - labels
         axes = tuple(range(1, diffs.ndim))
-        w = _arr(weights).astype(jnp.float32)
+        w = as_jax_array(weights).astype(jnp.float32)
         present = jnp.sum(jnp.where(w == 0, 0.0, 1.0) * jnp.ones_like(diffs), axis=axes,
                           keepdims=True)
         term1 = 2.0 * _div_no_nan(jnp.sum(jnp.square(diffs), axis=axes, keepdims=True),
@@ -247,7 +249,7 @@ def mean_pairwise_squared_error(labels: Any, predictions: Any, weights: Any = 1.
 
 
 def _values(items: list[Any]) -> list[jax.Array]:
-    return [jnp.asarray(unwrap(item)) for item in items]
+    return [as_jax_array(item) for item in items]
 
 
 def get_regularization_losses(scope: str | None = None) -> list[jax.Array]:

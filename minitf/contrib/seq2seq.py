@@ -13,7 +13,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from minitf.core import name_scope, unwrap
+from minitf.core import as_jax_array, name_scope, unwrap
 from minitf.nn.cross_entropy import sparse_softmax_cross_entropy_with_logits
 
 __all__ = ["sequence_loss"]
@@ -29,7 +29,7 @@ def sequence_loss(logits: Any, targets: Any, weights: Any,
                   softmax_loss_function: Callable | None = None,
                   name: str | None = None) -> jax.Array:
     """TF1's `sequence_loss` (a scalar by default; [time] / [batch] / [batch, time] otherwise)."""
-    logits, targets, weights = (jnp.asarray(unwrap(t)) for t in (logits, targets, weights))
+    logits, targets, weights = (as_jax_array(t) for t in (logits, targets, weights))
     if logits.ndim != 3:
         raise ValueError("Logits must be a [batch_size x sequence_length x logits] tensor")
     if targets.ndim != 2:

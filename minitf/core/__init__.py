@@ -7,7 +7,7 @@ sampling -> transform, lift, params. Everything outside the core uses only
 public names from here.
 """
 from minitf.core import dtypes, initializers
-from minitf.core.arraylike import ArrayLike, LazyTensor, as_array, unwrap
+from minitf.core.arraylike import ArrayLike, LazyTensor, as_array, as_jax_array, unwrap
 from minitf.core.assign import assign, assign_add, assign_sub
 from minitf.core.frame import (
     Graph,
@@ -46,7 +46,8 @@ from minitf.core.variables import IGNORED_ON_JAX, Variable
 __all__ = [
     "AUTO_REUSE", "IGNORED_ON_JAX", "ArrayLike", "Graph", "GraphKeys", "LazyTensor",
     "PartitionedVariable", "Template", "TensorShape", "Transformed", "Variable", "VariableInfo",
-    "VariableScope", "add_to_collection", "add_to_collections", "as_array", "assign",
+    "VariableScope", "add_to_collection", "add_to_collections", "as_array", "as_jax_array",
+    "assign",
     "assign_add", "assign_sub", "cond", "control_dependencies", "dtypes",
     "fixed_size_partitioner", "get_collection", "get_collection_ref", "get_default_graph",
     "get_name_scope", "get_variable", "get_variable_scope", "global_variables", "initializers",

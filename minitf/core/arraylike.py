@@ -207,6 +207,13 @@ class LazyTensor(ArrayLike):
         return f"<LazyTensor '{self.name}'>"
 
 
+def as_jax_array(x: Any) -> jax.Array:
+    """An input as a JAX array: values of variables and lazy tensors, anything else
+    through `jnp.asarray` (JAX arrays and tracers pass through untouched)."""
+    x = x.value() if isinstance(x, ArrayLike) else x
+    return x if isinstance(x, jax.Array) else jnp.asarray(x)
+
+
 def as_array(x: Any) -> Any:
     """An op input as an array: variables and lazy tensors give their value, lists become
     arrays (TF's convert_to_tensor for op inputs); arrays pass through untouched."""

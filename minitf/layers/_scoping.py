@@ -27,7 +27,6 @@ from minitf.core import (
     VariableScope,
     add_to_collection,
     name_scope,
-    unwrap,
     variable_scope,
 )
 from minitf.core import dtypes as _dtypes
@@ -47,11 +46,6 @@ def layer_scope(default_name: str, name: Any, reuse: Any) -> Iterator[VariableSc
     with variable_scope(captured, reuse=reuse, auxiliary_name_scope=False) as scope:
         with name_scope(captured.original_name_scope):
             yield scope
-
-
-def as_input(inputs: Any) -> Any:
-    """The layer input as an array (variables and lazy tensors give their values)."""
-    return jnp.asarray(unwrap(inputs))
 
 
 def variable_dtype(x: Any) -> Any:

@@ -14,10 +14,9 @@ from typing import Any
 
 import jax
 
-from minitf.core import get_variable, initializers
+from minitf.core import as_jax_array, get_variable, initializers
 from minitf.layers._scoping import (
     add_activity_regularization,
-    as_input,
     layer_scope,
     variable_dtype,
 )
@@ -89,7 +88,7 @@ def _convolution(rank: int, inputs: Any, filters: int, kernel_size: Any, strides
                  kernel_regularizer: Any, bias_regularizer: Any, activity_regularizer: Any,
                  trainable: bool, name: Any, reuse: Any) -> jax.Array:
     """The shared body of conv1d/2d/3d."""
-    x = as_input(inputs)
+    x = as_jax_array(inputs)
     default = f"conv{rank}d"
     _check_rank(x, rank, default)
     kernel_size = normalize_tuple(kernel_size, rank, "kernel_size")
@@ -169,7 +168,7 @@ def _convolution_transpose(rank: int, inputs: Any, filters: int, kernel_size: An
                            kernel_regularizer: Any, bias_regularizer: Any,
                            activity_regularizer: Any, trainable: bool, name: Any,
                            reuse: Any) -> jax.Array:
-    x = as_input(inputs)
+    x = as_jax_array(inputs)
     default = f"conv{rank}d_transpose"
     _check_rank(x, rank, default)
     kernel_size = normalize_tuple(kernel_size, rank, "kernel_size")
@@ -233,7 +232,7 @@ def separable_conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any =
                      activity_regularizer: Any = None, trainable: bool = True,
                      name: Any = None, reuse: Any = None) -> jax.Array:
     """Depthwise (kh, kw, in, depth_multiplier) then pointwise (1, 1, in * mult, filters)."""
-    x = as_input(inputs)
+    x = as_jax_array(inputs)
     _check_rank(x, 2, "separable_conv2d")
     kernel_size = normalize_tuple(kernel_size, 2, "kernel_size")
     strides = normalize_tuple(strides, 2, "strides")

@@ -13,10 +13,9 @@ import jax
 import jax.numpy as jnp
 
 from minitf import ops as _ops
-from minitf.core import get_variable, initializers
+from minitf.core import as_jax_array, get_variable, initializers
 from minitf.layers._scoping import (
     add_activity_regularization,
-    as_input,
     layer_scope,
     variable_dtype,
 )
@@ -30,7 +29,7 @@ def dense(inputs: Any, units: int, activation: Callable | None = None, use_bias:
           activity_regularizer: Any = None, trainable: bool = True, name: str | None = None,
           reuse: Any = None) -> jax.Array:
     """activation(inputs @ kernel + bias) over the last axis of `inputs`."""
-    x = as_input(inputs)
+    x = as_jax_array(inputs)
     if x.ndim < 2:
         raise ValueError(f"Input 0 of layer \"dense\" should have at least 2 dimensions; "
                          f"received shape {x.shape}")
@@ -65,7 +64,7 @@ def dropout(inputs: Any, rate: float = 0.5, noise_shape: Sequence[int] | None = 
 
     `training` may be a traced boolean. Randomness comes from `apply(..., rng=key)`.
     """
-    x = as_input(inputs)
+    x = as_jax_array(inputs)
     with layer_scope(name or "dropout", None, None):
         if _is_static_false(training) or (isinstance(rate, (int, float)) and rate == 0):
             return _ops.identity(x)
@@ -78,7 +77,7 @@ def dropout(inputs: Any, rate: float = 0.5, noise_shape: Sequence[int] | None = 
 def flatten(inputs: Any, name: str | None = None,
             data_format: str = "channels_last") -> jax.Array:
     """[batch, ...] -> [batch, prod(...)] (channels_first inputs are made channels-last first)."""
-    x = as_input(inputs)
+    x = as_jax_array(inputs)
     with layer_scope(name or "flatten", None, None):
         if data_format == "channels_first" and x.ndim > 2:
             x = jnp.transpose(x, (0, *range(2, x.ndim), 1))

@@ -30,13 +30,14 @@ import jax.numpy as jnp
 from minitf.core import (
     GraphKeys,
     add_to_collection,
+    as_jax_array,
     assign,
     get_variable,
     initializers,
     name_scope,
     unwrap,
 )
-from minitf.layers._scoping import as_input, layer_scope
+from minitf.layers._scoping import layer_scope
 from minitf.nn.ops import batch_normalization as _normalize
 
 Ones, Zeros = initializers.Ones, initializers.Zeros
@@ -82,7 +83,7 @@ def batch_normalization(inputs: Any, axis: int | Sequence[int] = -1, momentum: f
     if renorm or virtual_batch_size is not None or adjustment is not None:
         raise NotImplementedError("batch_normalization: renorm, virtual_batch_size and "
                                   "adjustment are not supported by minitf.")
-    x = as_input(inputs)
+    x = as_jax_array(inputs)
     axes = _axes(axis, x.ndim)
     reduction_axes = [i for i in range(x.ndim) if i not in axes]
     if len(axes) == 1:

@@ -10,7 +10,8 @@ from typing import Any
 
 import jax
 
-from minitf.layers._scoping import as_input, layer_scope
+from minitf.core import as_jax_array
+from minitf.layers._scoping import layer_scope
 from minitf.layers.convolutional import data_format_code, normalize_tuple
 from minitf.nn import ops as _nn
 
@@ -26,7 +27,7 @@ __all__ = [
 
 def _pool(op: Any, rank: int, default_name: str, inputs: Any, pool_size: Any, strides: Any,
           padding: str, data_format: str, name: str | None) -> jax.Array:
-    x = as_input(inputs)
+    x = as_jax_array(inputs)
     if x.ndim != rank + 2:
         raise ValueError(f"Input 0 of layer \"{default_name}\" is incompatible with the layer: "
                          f"expected ndim={rank + 2}, found ndim={x.ndim}. "

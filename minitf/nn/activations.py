@@ -10,13 +10,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from minitf.core import unwrap
+from minitf.core import as_jax_array
 from minitf.ops import sigmoid, tanh, tf_op  # noqa: F401 - re-exported as tf.nn.*
-
-
-def _arr(x: Any) -> jax.Array:
-    x = unwrap(x)
-    return x if isinstance(x, jax.Array) else jnp.asarray(x)
 
 
 @jax.jit
@@ -27,27 +22,27 @@ def _relu(x: jax.Array) -> jax.Array:
 
 @tf_op("Relu")
 def relu(features: Any) -> jax.Array:
-    return _relu(_arr(features))
+    return _relu(as_jax_array(features))
 
 
 @tf_op("Relu6")
 def relu6(features: Any) -> jax.Array:
-    return jnp.clip(_arr(features), 0.0, 6.0)
+    return jnp.clip(as_jax_array(features), 0.0, 6.0)
 
 
 @tf_op("Elu")
 def elu(features: Any) -> jax.Array:
-    return jax.nn.elu(_arr(features))
+    return jax.nn.elu(as_jax_array(features))
 
 
 @tf_op("Selu")
 def selu(features: Any) -> jax.Array:
-    return jax.nn.selu(_arr(features))
+    return jax.nn.selu(as_jax_array(features))
 
 
 @tf_op("LeakyRelu")
 def leaky_relu(features: Any, alpha: float = 0.2) -> jax.Array:
-    x = _arr(features)
+    x = as_jax_array(features)
     if alpha <= 1:  # TF computes max(alpha * x, x) in this case
         return jnp.maximum(alpha * x, x)
     return jnp.where(x > 0, x, alpha * x)
@@ -55,17 +50,17 @@ def leaky_relu(features: Any, alpha: float = 0.2) -> jax.Array:
 
 @tf_op("Softplus")
 def softplus(features: Any) -> jax.Array:
-    return jax.nn.softplus(_arr(features))
+    return jax.nn.softplus(as_jax_array(features))
 
 
 @tf_op("Softsign")
 def softsign(features: Any) -> jax.Array:
-    return jax.nn.soft_sign(_arr(features))
+    return jax.nn.soft_sign(as_jax_array(features))
 
 
 @tf_op("swish")
 def swish(features: Any) -> jax.Array:
-    return jax.nn.swish(_arr(features))
+    return jax.nn.swish(as_jax_array(features))
 
 
 def _softmax_axis(axis: Any, dim: Any) -> int:
@@ -77,9 +72,9 @@ def _softmax_axis(axis: Any, dim: Any) -> int:
 
 @tf_op("Softmax")
 def softmax(logits: Any, axis: int | None = None, dim: int | None = None) -> jax.Array:
-    return jax.nn.softmax(_arr(logits), axis=_softmax_axis(axis, dim))
+    return jax.nn.softmax(as_jax_array(logits), axis=_softmax_axis(axis, dim))
 
 
 @tf_op("LogSoftmax")
 def log_softmax(logits: Any, axis: int | None = None, dim: int | None = None) -> jax.Array:
-    return jax.nn.log_softmax(_arr(logits), axis=_softmax_axis(axis, dim))
+    return jax.nn.log_softmax(as_jax_array(logits), axis=_softmax_axis(axis, dim))

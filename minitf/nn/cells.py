@@ -25,8 +25,8 @@ import jax
 import jax.numpy as jnp
 
 from minitf import ops as _ops
-from minitf.core import dtypes as _dtypes
 from minitf.core import (
+    as_jax_array,
     fixed_size_partitioner,
     get_default_graph,
     get_variable,
@@ -36,6 +36,7 @@ from minitf.core import (
     unwrap,
     variable_scope,
 )
+from minitf.core import dtypes as _dtypes
 from minitf.nn import activations as _activations
 from minitf.nn.ops import bias_add
 
@@ -150,7 +151,7 @@ class RNNCell:
     def get_initial_state(self, inputs: Any = None, batch_size: int | None = None,
                           dtype: Any = None) -> Any:
         if inputs is not None:
-            inputs = jnp.asarray(unwrap(inputs))
+            inputs = as_jax_array(inputs)
             if batch_size is not None and inputs.shape[0] != batch_size:
                 raise ValueError("batch size from input tensor is different from the input "
                                  f"param. Input tensor batch: {inputs.shape[0]}, "

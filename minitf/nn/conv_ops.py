@@ -11,10 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
-from minitf.core import unwrap
+from minitf.core import as_jax_array, unwrap
 from minitf.ops import tf_op
 
 __all__ = [
@@ -35,8 +34,6 @@ _FORMATS = {1: ("NWC", "NCW"), 2: ("NHWC", "NCHW"), 3: ("NDHWC", "NCDHW")}
 _KERNEL = {1: "WIO", 2: "HWIO", 3: "DHWIO"}
 
 
-def _arr(x: Any) -> jax.Array:
-    return jnp.asarray(unwrap(x))
 
 
 def _spatial(value: Any, rank: int, channels_first: bool, what: str) -> tuple[int, ...]:
@@ -88,8 +85,8 @@ def convolution(input: Any, filter: Any = None, padding: str | None = None,
                 strides: Any = None, dilation_rate: Any = None, data_format: str | None = None,
                 filters: Any = None, dilations: Any = None) -> jax.Array:
     """N-D convolution (rank from the kernel): TF's `tf.nn.convolution`."""
-    kernel = _arr(filters if filters is not None else filter)
-    return conv(_arr(input), kernel, kernel.ndim - 2, strides, padding, data_format,
+    kernel = as_jax_array(filters if filters is not None else filter)
+    return conv(as_jax_array(input), kernel, kernel.ndim - 2, strides, padding, data_format,
                  dilations if dilations is not None else dilation_rate)
 
 
@@ -98,8 +95,8 @@ def conv1d(value: Any = None, filters: Any = None, stride: Any = None, padding: 
            use_cudnn_on_gpu: Any = None, data_format: str = "NWC", input: Any = None,
            dilations: Any = None) -> jax.Array:
     """1-D convolution; `filters` is (width, in, out)."""
-    x = _arr(input if input is not None else value)
-    return conv(x, _arr(filters), 1, stride, padding, data_format, dilations)
+    x = as_jax_array(input if input is not None else value)
+    return conv(x, as_jax_array(filters), 1, stride, padding, data_format, dilations)
 
 
 @tf_op("Conv3D")
@@ -107,8 +104,8 @@ def conv3d(input: Any, filter: Any = None, strides: Any = None,
            padding: str | None = None, data_format: str = "NDHWC", dilations: Any = None,
            filters: Any = None) -> jax.Array:
     """3-D convolution; `filter` is (d, h, w, in, out); `strides` has length 5."""
-    kernel = _arr(filters if filters is not None else filter)
-    return conv(_arr(input), kernel, 3, strides, padding, data_format, dilations)
+    kernel = as_jax_array(filters if filters is not None else filter)
+    return conv(as_jax_array(input), kernel, 3, strides, padding, data_format, dilations)
 
 
 def _static_shape(output_shape: Any, value: jax.Array) -> tuple[int, ...]:
@@ -137,7 +134,7 @@ def _static_shape(output_shape: Any, value: jax.Array) -> tuple[int, ...]:
 def _transpose(value: Any, kernel: Any, output_shape: Any, rank: int, strides: Any,
                padding: Any, data_format: str | None, dilations: Any) -> jax.Array:
     """The linear transpose of the forward conv from `output_shape` (kernel: spatial, out, in)."""
-    value, kernel = _arr(value), _arr(kernel)
+    value, kernel = as_jax_array(value), as_jax_array(kernel)
     shape = _static_shape(output_shape, value)
     forward_kernel = kernel  # (spatial..., out_channels, in_channels) is HWIO read backwards
 
@@ -185,7 +182,7 @@ def atrous_conv2d(value: Any, filters: Any, rate: int, padding: str) -> jax.Arra
     """Dilated 2-D convolution with stride 1 (`rate` - 1 zeros between kernel taps)."""
     if int(rate) < 1:
         raise ValueError(f"rate {rate} cannot be less than one")
-    return conv(_arr(value), _arr(filters), 2, 1, padding, "NHWC", int(rate))
+    return conv(as_jax_array(value), as_jax_array(filters), 2, 1, padding, "NHWC", int(rate))
 
 
 @tf_op("atrous_conv2d_transpose")
@@ -207,7 +204,7 @@ def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: str,
                      rate: Any = None, data_format: str | None = None,
                      dilations: Any = None) -> jax.Array:
     """`filter` (h, w, in, multiplier) -> in * multiplier output channels."""
-    return _depthwise(_arr(input), _arr(filter), strides, padding, data_format,
+    return _depthwise(as_jax_array(input), as_jax_array(filter), strides, padding, data_format,
                       dilations if dilations is not None else rate)
 
 
@@ -216,6 +213,6 @@ def separable_conv2d(input: Any, depthwise_filter: Any, pointwise_filter: Any,
                      strides: Any, padding: str, rate: Any = None, data_format: str | None = None,
                      dilations: Any = None) -> jax.Array:
     """A depthwise conv followed by a 1x1 `pointwise_filter` (1, 1, in * multiplier, out)."""
-    depthwise = _depthwise(_arr(input), _arr(depthwise_filter), strides, padding, data_format,
-                           dilations if dilations is not None else rate)
-    return conv(depthwise, _arr(pointwise_filter), 2, 1, "VALID", data_format, 1)
+    depthwise = _depthwise(as_jax_array(input), as_jax_array(depthwise_filter), strides,
+                           padding, data_format, dilations if dilations is not None else rate)
+    return conv(depthwise, as_jax_array(pointwise_filter), 2, 1, "VALID", data_format, 1)

@@ -11,12 +11,8 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from minitf.core import unwrap
+from minitf.core import as_jax_array
 from minitf.ops import tf_op
-
-
-def _arr(x: Any) -> jax.Array:
-    return jnp.asarray(unwrap(x))
 
 
 def _check_given(labels: Any, logits: Any) -> None:
@@ -28,7 +24,7 @@ def _check_given(labels: Any, logits: Any) -> None:
 def sigmoid_cross_entropy_with_logits(labels: Any = None, logits: Any = None) -> jax.Array:
     """max(x, 0) - x * z + log(1 + exp(-|x|)), elementwise (TF's stable form)."""
     _check_given(labels, logits)
-    x, z = _arr(logits), _arr(labels).astype(_arr(logits).dtype)
+    x, z = as_jax_array(logits), as_jax_array(labels).astype(as_jax_array(logits).dtype)
     if x.shape != z.shape:
         raise ValueError(f"logits and labels must have the same shape ({x.shape} vs {z.shape})")
     return jax.nn.relu(x) - x * z + jnp.log1p(jnp.exp(-jnp.abs(x)))
@@ -40,8 +36,8 @@ def softmax_cross_entropy_with_logits_v2(labels: Any, logits: Any, axis: int | N
     """-sum(labels * log_softmax(logits)) over `axis`; gradients flow into labels too."""
     _check_given(labels, logits)
     axis = dim if dim is not None else (-1 if axis is None else axis)
-    logits = _arr(logits)
-    return -jnp.sum(_arr(labels) * jax.nn.log_softmax(logits, axis=axis), axis=axis)
+    logits = as_jax_array(logits)
+    return -jnp.sum(as_jax_array(labels) * jax.nn.log_softmax(logits, axis=axis), axis=axis)
 
 
 @tf_op("softmax_cross_entropy_with_logits_sg")
@@ -50,8 +46,8 @@ def softmax_cross_entropy_with_logits(labels: Any = None, logits: Any = None, di
     """TF1's deprecated v1 op: like _v2 but no gradient flows into `labels`."""
     _check_given(labels, logits)
     axis = dim if axis is None else axis
-    labels = jax.lax.stop_gradient(_arr(labels))
-    return -jnp.sum(labels * jax.nn.log_softmax(_arr(logits), axis=axis), axis=axis)
+    labels = jax.lax.stop_gradient(as_jax_array(labels))
+    return -jnp.sum(labels * jax.nn.log_softmax(as_jax_array(logits), axis=axis), axis=axis)
 
 
 @tf_op("SparseSoftmaxCrossEntropyWithLogits")
@@ -59,7 +55,7 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any = None,
                                              logits: Any = None) -> jax.Array:
     """-log_softmax(logits)[label] over the last axis; labels are int class indices."""
     _check_given(labels, logits)
-    logits, labels = _arr(logits), _arr(labels)
+    logits, labels = as_jax_array(logits), as_jax_array(labels)
     if labels.shape != logits.shape[:-1]:
         raise ValueError("Shape mismatch: The shape of labels (received %s) should equal the "
                          "shape of logits except for the last dimension (received %s)."
@@ -71,4 +67,4 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any = None,
 @tf_op("L2Loss")
 def l2_loss(t: Any) -> jax.Array:
     """sum(t ** 2) / 2, as TF's L2Loss."""
-    return jnp.sum(jnp.square(_arr(t))) / 2
+    return jnp.sum(jnp.square(as_jax_array(t))) / 2

@@ -14,13 +14,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from minitf.core import get_default_graph, unwrap
+from minitf.core import as_jax_array, get_default_graph, unwrap
 from minitf.nn import conv_ops
 from minitf.ops import tf_op
-
-
-def _arr(x: Any) -> jax.Array:
-    return jnp.asarray(unwrap(x))
 
 
 def _channels_axis(data_format: str | None, ndim: int) -> int:
@@ -32,7 +28,7 @@ def _channels_axis(data_format: str | None, ndim: int) -> int:
 @tf_op("BiasAdd")
 def bias_add(value: Any, bias: Any, data_format: str | None = None) -> jax.Array:
     """Add the 1-D `bias` along the channel axis (last, or 1 for 'NC...' formats)."""
-    value, bias = _arr(value), _arr(bias)
+    value, bias = as_jax_array(value), as_jax_array(bias)
     if bias.ndim != 1:
         raise ValueError(f"Shape must be rank 1 but is rank {bias.ndim} for bias_add's bias")
     axis = _channels_axis(data_format, value.ndim)
@@ -62,7 +58,7 @@ def dropout(x: Any, keep_prob: Any = None, noise_shape: Sequence[int] | None = N
     Draws a fresh key from the trace's rng: `apply(..., rng=key)`.
     """
     rate = _dropout_rate(keep_prob, rate)
-    x = _arr(x)
+    x = as_jax_array(x)
     if isinstance(rate, (int, float)) and rate == 0:
         return x
     key = get_default_graph().next_rng_key()
@@ -76,7 +72,7 @@ def moments(x: Any, axes: Sequence[int], shift: Any = None, keep_dims: bool | No
             keepdims: bool | None = None) -> tuple[jax.Array, jax.Array]:
     """Mean and (biased) variance over `axes`, computed as TF does."""
     keep = bool(keepdims if keepdims is not None else keep_dims)
-    x = _arr(x)
+    x = as_jax_array(x)
     axes = tuple(int(a) for a in axes)
     mean = jnp.mean(x, axis=axes, keepdims=True)
     variance = jnp.mean(jnp.square(x - jax.lax.stop_gradient(mean)), axis=axes, keepdims=True)
@@ -89,17 +85,18 @@ def moments(x: Any, axes: Sequence[int], shift: Any = None, keep_dims: bool | No
 def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: Any,
                         variance_epsilon: float) -> jax.Array:
     """(x - mean) / sqrt(variance + eps) * scale + offset, in TF's operation order."""
-    inv = jax.lax.rsqrt(_arr(variance) + variance_epsilon)
+    inv = jax.lax.rsqrt(as_jax_array(variance) + variance_epsilon)
     if scale is not None:
-        inv = inv * _arr(scale)
-    shift = -_arr(mean) * inv if offset is None else _arr(offset) - _arr(mean) * inv
-    return _arr(x) * inv + shift
+        inv = inv * as_jax_array(scale)
+    mean = as_jax_array(mean)
+    shift = -mean * inv if offset is None else as_jax_array(offset) - mean * inv
+    return as_jax_array(x) * inv + shift
 
 
 @tf_op("l2_normalize")
 def l2_normalize(x: Any, axis: Any = None, epsilon: float = 1e-12, dim: Any = None) -> jax.Array:
     axis = dim if axis is None else axis
-    x = _arr(x)
+    x = as_jax_array(x)
     axis = tuple(axis) if isinstance(axis, list) else axis
     square_sum = jnp.sum(jnp.square(x), axis=axis, keepdims=True)
     return x * jax.lax.rsqrt(jnp.maximum(square_sum, epsilon))
@@ -107,10 +104,10 @@ def l2_normalize(x: Any, axis: Any = None, epsilon: float = 1e-12, dim: Any = No
 
 def _shards(params: Any) -> list[Any]:
     if isinstance(params, (list, tuple)):
-        return [_arr(p) for p in params]
+        return [as_jax_array(p) for p in params]
     if hasattr(params, "__iter__") and type(params).__name__ == "PartitionedVariable":
-        return [_arr(p) for p in params]
-    return [_arr(params)]
+        return [as_jax_array(p) for p in params]
+    return [as_jax_array(params)]
 
 
 @tf_op("embedding_lookup")
@@ -118,7 +115,7 @@ def embedding_lookup(params: Any, ids: Any, partition_strategy: str = "mod",
                      validate_indices: bool = True, max_norm: float | None = None) -> jax.Array:
     """Rows of `params` at `ids`; a list of shards is split by TF's 'mod' or 'div' rule."""
     shards = _shards(params)
-    ids = _arr(ids).astype(jnp.int32)
+    ids = as_jax_array(ids).astype(jnp.int32)
     if len(shards) == 1:
         out = jnp.take(shards[0], ids, axis=0)
     else:
@@ -171,10 +168,10 @@ def conv2d(input: Any, filter: Any = None, strides: Any = None,
            padding: str | None = None, use_cudnn_on_gpu: bool = True,
            data_format: str = "NHWC", dilations: Any = 1, filters: Any = None) -> jax.Array:
     """2-D convolution; `filter` is (kh, kw, in, out) as in TF (see `conv_ops`)."""
-    kernel = _arr(filters if filters is not None else filter)
+    kernel = as_jax_array(filters if filters is not None else filter)
     if strides is None or padding is None:
         raise ValueError("conv2d needs `strides` and `padding`.")
-    return conv_ops.conv(_arr(input), kernel, 2, strides, padding, data_format, dilations)
+    return conv_ops.conv(as_jax_array(input), kernel, 2, strides, padding, data_format, dilations)
 
 
 def _pool_window(x: jax.Array, ksize: Any, strides: Any, data_format: str) -> tuple:
@@ -187,7 +184,7 @@ def _pool_window(x: jax.Array, ksize: Any, strides: Any, data_format: str) -> tu
 @tf_op("MaxPool")
 def max_pool(value: Any, ksize: Any, strides: Any, padding: str,
              data_format: str = "NHWC", input: Any = None) -> jax.Array:
-    x = _arr(input if input is not None else value)
+    x = as_jax_array(input if input is not None else value)
     window, stride = _pool_window(x, ksize, strides, data_format)
     return jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, window, stride, _padding(padding))
 
@@ -196,7 +193,7 @@ def max_pool(value: Any, ksize: Any, strides: Any, padding: str,
 def avg_pool(value: Any, ksize: Any, strides: Any, padding: str,
              data_format: str = "NHWC", input: Any = None) -> jax.Array:
     """Average over each window's valid (unpadded) elements, as TF's AvgPool."""
-    x = _arr(input if input is not None else value)
+    x = as_jax_array(input if input is not None else value)
     window, stride = _pool_window(x, ksize, strides, data_format)
     pad = _padding(padding)
     total = jax.lax.reduce_window(x, 0.0, jax.lax.add, window, stride, pad)
@@ -212,7 +209,7 @@ avg_pool2d = avg_pool
 @tf_op("xw_plus_b")
 def xw_plus_b(x: Any, weights: Any, biases: Any) -> jax.Array:
     """matmul(x, weights) + biases (TF1's fully connected op)."""
-    return bias_add.__wrapped__(jnp.matmul(_arr(x), _arr(weights)), biases)
+    return bias_add.__wrapped__(jnp.matmul(as_jax_array(x), as_jax_array(weights)), biases)
 
 
 @tf_op("LRN")
@@ -220,7 +217,7 @@ def local_response_normalization(input: Any, depth_radius: int = 5,
                                  bias: float = 1.0, alpha: float = 1.0,
                                  beta: float = 0.5) -> jax.Array:
     """x / (bias + alpha * sum of squares over channels d-r..d+r) ** beta (TF's LRN, NHWC)."""
-    x = _arr(input)
+    x = as_jax_array(input)
     r = int(depth_radius)
     window = (1,) * (x.ndim - 1) + (2 * r + 1,)
     pads = ((0, 0),) * (x.ndim - 1) + ((r, r),)

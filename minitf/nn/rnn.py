@@ -15,7 +15,7 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
-from minitf.core import name_scope, scan, unwrap, variable_scope
+from minitf.core import as_jax_array, name_scope, scan, unwrap, variable_scope
 from minitf.nn.cells import assert_like_rnncell
 
 
@@ -60,7 +60,7 @@ def _copy_through(done: jax.Array, old: Any, new: Any) -> Any:
 def _sequence_length(sequence_length: Any) -> jax.Array | None:
     if sequence_length is None:
         return None
-    lengths = jnp.asarray(unwrap(sequence_length)).astype(jnp.int32)
+    lengths = as_jax_array(sequence_length).astype(jnp.int32)
     if lengths.ndim != 1:
         raise ValueError("Argument sequence_length must be a vector of length batch_size. "
                          f"Received sequence_length of shape: {lengths.shape}")
@@ -79,7 +79,7 @@ def dynamic_rnn(cell: Any, inputs: Any, sequence_length: Any = None, initial_sta
     """
     assert_like_rnncell("cell", cell)
     with variable_scope(scope or "rnn"):
-        inputs = jax.tree_util.tree_map(lambda x: jnp.asarray(unwrap(x)), inputs)
+        inputs = jax.tree_util.tree_map(lambda x: as_jax_array(x), inputs)
         if not time_major:
             inputs = jax.tree_util.tree_map(lambda x: jnp.swapaxes(x, 0, 1), inputs)
         first = jax.tree_util.tree_leaves(inputs)[0]
@@ -168,7 +168,7 @@ def bidirectional_dynamic_rnn(cell_fw: Any, cell_bw: Any, inputs: Any,
     time_axis = 0 if time_major else 1
 
     def reverse(x: Any) -> jax.Array:
-        return _reverse_sequences(jnp.asarray(unwrap(x)), lengths, time_axis)
+        return _reverse_sequences(as_jax_array(x), lengths, time_axis)
 
     with variable_scope(scope or "bidirectional_rnn"):
         with variable_scope("fw") as fw_scope:
@@ -203,7 +203,7 @@ def static_bidirectional_rnn(cell_fw: Any, cell_bw: Any, inputs: Sequence[Any],
     lengths = _sequence_length(sequence_length)
 
     def reverse(steps: Sequence[Any]) -> list[Any]:
-        stacked = jnp.stack([jnp.asarray(unwrap(s)) for s in steps], 0)
+        stacked = jnp.stack([as_jax_array(s) for s in steps], 0)
         return list(_reverse_sequences(stacked, lengths, 0))
 
     with variable_scope(scope or "bidirectional_rnn"):
@@ -214,6 +214,6 @@ def static_bidirectional_rnn(cell_fw: Any, cell_bw: Any, inputs: Sequence[Any],
             reversed_bw, state_bw = static_rnn(cell_bw, reverse(inputs), initial_state_bw,
                                                dtype, lengths, scope=bw_scope)
     output_bw = reverse(reversed_bw)
-    outputs = [jnp.concatenate([jnp.asarray(unwrap(f)), b], 1)
+    outputs = [jnp.concatenate([as_jax_array(f), b], 1)
                for f, b in zip(output_fw, output_bw, strict=True)]
     return outputs, state_fw, state_bw

@@ -9,6 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from minitf.core import as_jax_array
 from minitf.core import dtypes as _dtypes
 from minitf.core.arraylike import as_array, unwrap
 from minitf.ops.op import axis_arg, tf_op
@@ -69,7 +70,7 @@ def transpose(x: Any, perm: Sequence[int] | None = None) -> jax.Array:
 
 @tf_op("Cast")
 def cast(x: Any, dtype: Any) -> jax.Array:
-    return jnp.asarray(unwrap(x)).astype(_dtypes.as_dtype(dtype))
+    return as_jax_array(x).astype(_dtypes.as_dtype(dtype))
 
 
 @tf_op("zeros")
@@ -94,7 +95,7 @@ def ones_like(x: Any, dtype: Any = None) -> jax.Array:
 
 @tf_op("Identity")
 def identity(x: Any) -> jax.Array:
-    return jnp.asarray(unwrap(x))
+    return as_jax_array(x)
 
 
 @tf_op("one_hot")

@@ -25,6 +25,7 @@ from minitf.contrib.variables import model_variable, model_variable_getter
 from minitf.core import (
     GraphKeys,
     add_to_collections,
+    as_jax_array,
     assign,
     initializers,
     name_scope,
@@ -96,7 +97,7 @@ def convolution(inputs: Any, num_outputs: int, kernel_size: Any, stride: Any = 1
                 variables_collections: Any = None, outputs_collections: Any = None,
                 trainable: bool = True, scope: Any = None, conv_dims: int | None = None) -> Any:
     """N-D convolution (N from the input's rank, or `conv_dims`), slim's `Conv` scope."""
-    x = jnp.asarray(unwrap(inputs))
+    x = as_jax_array(inputs)
     rank = conv_dims if conv_dims is not None else x.ndim - 2
     if rank not in (1, 2, 3):
         raise ValueError(f"Convolution expects input with rank 3, 4 or 5, got {x.ndim}")
@@ -217,7 +218,7 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
                                   "zero_debias_moving_mean are not supported by minitf.")
     if data_format not in ("NHWC", "NCHW"):
         raise ValueError("data_format has to be either NCHW or NHWC.")
-    x = jnp.asarray(unwrap(inputs))
+    x = as_jax_array(inputs)
     fused = True if fused is None else fused
     layer_path = not (fused and x.ndim in (2, 4) and
                       (x.ndim == 2 or updates_collections != GraphKeys.UPDATE_OPS))
@@ -287,7 +288,7 @@ def _slim_batch_norm(x: jax.Array, decay: float, center: bool, scale: bool, epsi
         outputs = normalize(mean, variance)
         rate = jnp.asarray(1.0 - decay, jnp.float32)
     else:
-        training = jnp.asarray(unwrap(is_training))
+        training = as_jax_array(is_training)
         outputs = jnp.where(training, normalize(mean, variance),
                             normalize(old_mean, old_variance))
         rate = jnp.where(training, 1.0 - decay, 0.0).astype(jnp.float32)
@@ -307,7 +308,7 @@ def layer_norm(inputs: Any, center: bool = True, scale: bool = True,
                trainable: bool = True, begin_norm_axis: int = 1, begin_params_axis: int = -1,
                scope: Any = None) -> Any:
     """Normalize over axes begin_norm_axis.. (epsilon 1e-12); beta, gamma over the params axes."""
-    x = jnp.asarray(unwrap(inputs))
+    x = as_jax_array(inputs)
     rank = x.ndim
     if begin_norm_axis < 0:
         begin_norm_axis += rank
@@ -364,7 +365,7 @@ def avg_pool2d(inputs: Any, kernel_size: Any, stride: Any = 2, padding: str = "V
 def flatten(inputs: Any, outputs_collections: Any = None, scope: Any = None) -> Any:
     """[batch, ...] -> [batch, k], in name scope `Flatten`."""
     with name_scope(scope, "Flatten") as sc:
-        x = jnp.asarray(unwrap(inputs))
+        x = as_jax_array(inputs)
         if x.ndim < 2:
             raise ValueError(f"Inputs must have a least 2 dimensions; got shape {x.shape}.")
         return collect_named_outputs(outputs_collections, sc, x.reshape(x.shape[0], -1))
@@ -388,7 +389,7 @@ def bias_add(inputs: Any, activation_fn: Callable | None = None,
              outputs_collections: Any = None, trainable: bool = True,
              data_format: str = "NHWC", scope: Any = None) -> Any:
     """Add a learned `biases` vector along the channel axis, in scope `BiasAdd`."""
-    x = jnp.asarray(unwrap(inputs))
+    x = as_jax_array(inputs)
     with _scope(scope, "BiasAdd", reuse, variables_collections) as sc:
         channels = x.shape[1] if data_format.startswith("NC") and x.ndim > 2 else x.shape[-1]
         biases = model_variable("biases", shape=[channels], dtype=x.dtype,
@@ -405,7 +406,7 @@ def one_hot_encoding(labels: Any, num_classes: int, on_value: float = 1.0,
                      off_value: float = 0.0, outputs_collections: Any = None,
                      scope: Any = None) -> Any:
     with name_scope(scope, "OneHotEncoding") as sc:
-        hot = jax.nn.one_hot(jnp.asarray(unwrap(labels)), num_classes)
+        hot = jax.nn.one_hot(as_jax_array(labels), num_classes)
         outputs = hot * (on_value - off_value) + off_value
         return collect_named_outputs(outputs_collections, sc, outputs)
 
@@ -414,7 +415,7 @@ def one_hot_encoding(labels: Any, num_classes: int, on_value: float = 1.0,
 def softmax(logits: Any, scope: Any = None) -> Any:
     """Softmax over the last axis, in name scope `softmax`."""
     with name_scope(scope, "softmax"):
-        return jax.nn.softmax(jnp.asarray(unwrap(logits)), axis=-1)
+        return jax.nn.softmax(as_jax_array(logits), axis=-1)
 
 
 def embed_sequence(ids: Any, vocab_size: int | None = None, embed_dim: int | None = None,
