@@ -100,7 +100,7 @@ class Graph:
         # them only inside control_dependencies on the assignment (TF1's rule).
         self.updates: dict[str, jax.Array] = {}
         self._assigned: dict[int, str] = {}
-        self._visible_updates: dict[str, jax.Array] = {}
+        self.visible_updates: dict[str, jax.Array] = {}
         # The JAX trace this graph may create variables in (others would leak tracers).
         self.trace = current_trace()
         # The one rng: a stack of streams; the bottom one draws from the source's key.
@@ -121,6 +121,14 @@ class Graph:
         full = _naming.join(self._thread.name_stack, name)
         with self.lock:
             return self._names.unique_name(full, mark_as_used)
+
+    def claim_scope_name(self, name: str) -> str:
+        """TF's rule for the full name of a scope (or op) named `name` here: validated;
+        'a/b/' taken as is (re-entering it); otherwise made unique under the name stack."""
+        _naming.validate_scope_name(name, at_root=not self._thread.name_stack)
+        if name[-1] == "/":
+            return name[:-1]
+        return self.unique_name(name)
 
     def get_name_scope(self) -> str:
         return self._thread.name_stack
@@ -272,26 +280,21 @@ class Graph:
         self.updates[name] = value
         self._assigned[id(value)] = name
 
-    def visible_update(self, name: str) -> jax.Array | None:
-        """The assigned value a read of `name` sees here, or None (reads see the
-        value the variable had when the trace began, unless ordered after it)."""
-        return self._visible_updates.get(name) if self._visible_updates else None
-
     @contextlib.contextmanager
     def control_dependencies(self, control_inputs: Any) -> Iterator[None]:
         """TF's ordering: reads inside see the assignments listed in `control_inputs`."""
-        previous = self._visible_updates
+        previous = self.visible_updates
         visible = dict(previous)
         for item in control_inputs or ():
             value = getattr(item, "assigned_value", item)
             name = self._assigned.get(id(value))
             if name is not None:
                 visible[name] = self.updates[name]
-        self._visible_updates = visible
+        self.visible_updates = visible
         try:
             yield
         finally:
-            self._visible_updates = previous
+            self.visible_updates = previous
 
     @property
     def store(self) -> dict[str, Variable]:
@@ -336,15 +339,8 @@ class _NameScope:
         graph, name = self._graph, self._name
         thread = graph._thread
         old = thread.name_stack
-        if name:
-            _naming.validate_scope_name(name, at_root=not old)
-        if not name:
-            new, returned = "", ""
-        elif name[-1] == "/":
-            new, returned = name[:-1], name
-        else:
-            new = graph.unique_name(name)
-            returned = new + "/"
+        new = graph.claim_scope_name(name) if name else ""
+        returned = new + "/" if name else ""
         # Op by op there is no jaxpr to name: JAX's name stack is only kept while tracing.
         self._jax = _jax_name_stack(old, new) if is_tracing() else _NO_CHANGE
         self._jax.__enter__()

@@ -84,11 +84,21 @@ class VariableRequest(NamedTuple):
 def _accepts(fn: Callable[..., Any], arg: str, via_kwargs: bool = True) -> bool:
     """Whether `fn` takes keyword `arg` (by name, or through **kwargs if `via_kwargs`)."""
     try:
+        names, var_keyword = _keywords(fn)
+    except TypeError:  # an unhashable callable: inspect it each time
+        names, var_keyword = _keywords.__wrapped__(fn)
+    return arg in names or (via_kwargs and var_keyword)
+
+
+@functools.lru_cache(maxsize=1024)
+def _keywords(fn: Callable[..., Any]) -> tuple[frozenset[str], bool]:
+    """`fn`'s parameter names and whether it takes **kwargs (inspect is slow: cached,
+    since getters and initializers are asked on every get_variable)."""
+    try:
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):
-        return False
-    return arg in params or (via_kwargs and any(p.kind is p.VAR_KEYWORD
-                                                for p in params.values()))
+        return frozenset(), False
+    return frozenset(params), any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
 def get_or_create(graph: Graph, request: VariableRequest) -> Any:
@@ -148,8 +158,7 @@ def _get_single(graph: Graph, request: VariableRequest,
     op_name = _op_name_for(graph, name)
     trainable = True if request.trainable is None else bool(request.trainable)
     var = create_variable(graph, op_name, spec, trainable, request.collections,
-                          request.constraint)
-    var.sharding = request.sharding
+                          request.constraint, request.sharding)
     graph.store[name] = var
     if request.regularizer:
         _add_regularization_loss(graph, name, var, request.regularizer)
@@ -157,16 +166,12 @@ def _get_single(graph: Graph, request: VariableRequest,
 
 
 def _op_name_for(graph: Graph, name: str) -> str:
-    """The new variable's op name: `name` made unique at the root name scope (variable
-    names follow variable scopes only), validated as TF does. A name ending in '/'
-    is taken as is, as TF's name scopes do (`get_variable('')` in scope `s` is `s`)."""
-    if name.endswith("/"):
-        return name[:-1]
-    name = name or "VariableV2"
-    _naming.validate_scope_name(name, at_root=True)
+    """The new variable's op name: TF's scope-name rule applied at the root name scope
+    (variable names follow variable scopes only), so `get_variable('')` in scope `s`
+    is `s`, as in TF."""
     outer = graph.set_name_stack("")
     try:
-        return graph.unique_name(name)
+        return graph.claim_scope_name(name or "VariableV2")
     finally:
         graph.set_name_stack(outer)
 

@@ -139,9 +139,10 @@ class Variable(ArrayLike):
         reads = graph.read_log
         if reads is not None:
             reads[self._op_name] = reads.get(self._op_name, 0) + 1
-        updated = graph.visible_update(self._op_name)
-        if updated is not None:
-            return updated
+        if graph.visible_updates:  # inside control_dependencies on an assignment
+            updated = graph.visible_updates.get(self._op_name)
+            if updated is not None:
+                return updated
         value = self._value
         if isinstance(value, Placeholder):
             value = self._value = value.materialize()
@@ -215,7 +216,7 @@ def check_collections(collections: Any) -> None:
 
 
 def _register(var: Variable, graph: Graph, op_name: str, spec: InitSpec, trainable: bool,
-              collections: Any, constraint: Any) -> None:
+              collections: Any, constraint: Any, sharding: Any = None) -> None:
     """Fill in `var` and add it to its graph: value from the graph's source, collections."""
     if op_name != spec.name:
         spec = spec._replace(name=op_name)
@@ -230,7 +231,7 @@ def _register(var: Variable, graph: Graph, op_name: str, spec: InitSpec, trainab
     var._value = value
     # Where it was made, for "already exists" errors (init has made it first in apply).
     var.created_at = user_site() if graph.source.creates else "(see init)"
-    var.sharding = None
+    var.sharding = sharding
     var.constraint = constraint
     if collections is None:
         graph.add_to_collections(_DEFAULT_COLLECTIONS[bool(trainable)], var)
@@ -249,8 +250,9 @@ _DEFAULT_COLLECTIONS = {  # by trainable: the common case, without building a li
 
 
 def create_variable(graph: Graph, op_name: str, spec: InitSpec, trainable: bool,
-                    collections: Any = None, constraint: Any = None) -> Variable:
+                    collections: Any = None, constraint: Any = None,
+                    sharding: Any = None) -> Variable:
     """Register a new variable under an already-unique op name (the store's creation step)."""
     var = Variable.__new__(Variable)
-    _register(var, graph, op_name, spec, trainable, collections, constraint)
+    _register(var, graph, op_name, spec, trainable, collections, constraint, sharding)
     return var
