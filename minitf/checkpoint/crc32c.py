@@ -156,12 +156,16 @@ def _register_from(reg: int, buf: np.ndarray) -> int:
     return reg
 
 
+def _bytes_of(data: bytes | bytearray | memoryview | np.ndarray) -> np.ndarray:
+    """`data`'s bytes as a flat uint8 array (no copy when already contiguous)."""
+    if isinstance(data, np.ndarray):
+        return np.ascontiguousarray(data).reshape(-1).view(np.uint8)
+    return np.frombuffer(data, dtype=np.uint8)
+
+
 def crc32c(data: bytes | bytearray | memoryview | np.ndarray, crc: int = 0) -> int:
     """CRC-32C of ``data``; pass a previous result as ``crc`` to extend it."""
-    if isinstance(data, np.ndarray):
-        buf = np.ascontiguousarray(data).reshape(-1).view(np.uint8)
-    else:
-        buf = np.frombuffer(data, dtype=np.uint8)
+    buf = _bytes_of(data)
     if _HAVE_C and buf.size >= _SMALL:
         crc &= 0xFFFFFFFF
         for i in range(0, buf.size, _C_STEP):
@@ -172,10 +176,7 @@ def crc32c(data: bytes | bytearray | memoryview | np.ndarray, crc: int = 0) -> i
 
 def crc32c_numpy(data: bytes | bytearray | memoryview | np.ndarray, crc: int = 0) -> int:
     """:func:`crc32c` computed with numpy only (what runs without google-crc32c)."""
-    if isinstance(data, np.ndarray):
-        buf = np.ascontiguousarray(data).reshape(-1).view(np.uint8)
-    else:
-        buf = np.frombuffer(data, dtype=np.uint8)
+    buf = _bytes_of(data)
     start = (crc ^ 0xFFFFFFFF) & 0xFFFFFFFF
     if buf.size < _SMALL:
         return _register_small(start, buf.tobytes()) ^ 0xFFFFFFFF
