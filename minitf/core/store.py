@@ -31,7 +31,7 @@ from minitf.core.frame import Graph, GraphKeys
 from minitf.core.initializers import GlorotUniform, Initializer, Zeros
 from minitf.core.partition import PartitionedVariable, PartitionInfo, call_partitioner, iter_slices
 from minitf.core.sources import InitSpec
-from minitf.core.variables import Variable, check_collections, create_variable
+from minitf.core.variables import Variable, check_collections, create_variable, spec_from_value
 
 __all__ = ["AUTO_REUSE", "VariableRequest", "get_or_create"]
 
@@ -188,12 +188,12 @@ def _initial_value_spec(name: str, shape: Any, dtype: np.dtype, initializer: Any
                              "argument must be specified.")
         initializer = _default_initializer(name, dtype)
     if initializer is not None and not callable(initializer):
-        return _spec_from_value(name, initializer)
+        return spec_from_value(name, initializer)
     if inspect.isclass(initializer):
         initializer = initializer()
     if not _shapes.is_fully_defined(shape):
         if _needs_no_arguments(initializer):
-            return _spec_from_value(name, initializer())
+            return spec_from_value(name, initializer())
         raise ValueError("The initializer passed is not valid. It should be a callable "
                          "with no arguments and the shape should not be provided or an "
                          "instance of `tf.keras.initializers.*' and `shape` should be "
@@ -309,15 +309,6 @@ def _needs_no_arguments(fn: Callable[..., Any]) -> bool:
         return False
     return all(p.default is not p.empty or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
                for p in params)
-
-
-def _spec_from_value(name: str, value: Any) -> InitSpec:
-    """A variable initialized from a value keeps the value's TF dtype and shape."""
-    value = unwrap(value)
-    dtype = _dtypes.infer_dtype(value)
-    _dtypes.warn_if_64bit_unavailable(dtype)
-    array = jnp.asarray(value, dtype=_dtypes.storage_dtype(dtype))
-    return InitSpec(name, tuple(array.shape), dtype, thunk=lambda: array)
 
 
 @functools.lru_cache(maxsize=1)

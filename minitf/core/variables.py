@@ -27,7 +27,7 @@ from minitf.core.frame import Graph, GraphKeys, current_trace, get_default_graph
 from minitf.core.shapes import TensorShape, as_shape, is_compatible, known_dims
 from minitf.core.sources import InitSpec, Placeholder
 
-__all__ = ["IGNORED_ON_JAX", "Variable", "check_collections", "create_variable"]
+__all__ = ["IGNORED_ON_JAX", "Variable", "check_collections", "create_variable", "spec_from_value"]
 
 # TF arguments that have no meaning on JAX: accepted everywhere, and ignored.
 # (Placement is JAX's: use jax.sharding / minitf.sharding; every variable is a
@@ -84,15 +84,11 @@ class Variable(ArrayLike):
             value = initial_value
             if callable(value) and not isinstance(value, Variable):
                 value = value()
-            value = unwrap(value)
-            value_dtype = _dtypes.infer_dtype(value, dtype)
-            _dtypes.warn_if_64bit_unavailable(value_dtype)
-            array = jnp.asarray(value, dtype=_dtypes.storage_dtype(value_dtype))
+            spec = spec_from_value(op_name, value, dtype)
         if (shape is not None and validate_shape
-                and not is_compatible(as_shape(shape), tuple(array.shape))):
-            raise ValueError(f"Shape of initial value {tuple(array.shape)} is not "
+                and not is_compatible(as_shape(shape), spec.shape)):
+            raise ValueError(f"Shape of initial value {spec.shape} is not "
                              f"compatible with the declared shape {tuple(shape)}.")
-        spec = InitSpec(op_name, tuple(array.shape), value_dtype, thunk=lambda: array)
         _register(self, graph, op_name, spec, True if trainable is None else bool(trainable),
                   collections, constraint)
         graph.log_access(self)
@@ -205,6 +201,16 @@ class Variable(ArrayLike):
 
     def __ne__(self, other: Any) -> Any:
         return self is not other
+
+
+def spec_from_value(name: str, value: Any, dtype: Any = None) -> InitSpec:
+    """A variable made from a value: the dtype TF's convert_to_tensor gives it (or
+    `dtype`, which it must fit), its shape, and the value itself."""
+    value = unwrap(value)
+    tf_dtype = _dtypes.infer_dtype(value, dtype)
+    _dtypes.warn_if_64bit_unavailable(tf_dtype)
+    array = jnp.asarray(value, dtype=_dtypes.storage_dtype(tf_dtype))
+    return InitSpec(name, tuple(array.shape), tf_dtype, thunk=lambda: array)
 
 
 def check_collections(collections: Any) -> None:
