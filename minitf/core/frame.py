@@ -286,8 +286,7 @@ class Graph:
         previous = self.visible_updates
         visible = dict(previous)
         for item in control_inputs or ():
-            value = getattr(item, "assigned_value", item)
-            name = self._assigned.get(id(value))
+            name = self._assigned.get(id(item))  # an assignment's returned value
             if name is not None:
                 visible[name] = self.updates[name]
         self.visible_updates = visible
