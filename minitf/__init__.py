@@ -26,7 +26,10 @@ from minitf.core import (
     assign_sub,
     cond,
     control_dependencies,
+    disable_eager_execution,
     dtypes,
+    enable_eager_execution,
+    executing_eagerly,
     fixed_size_partitioner,
     get_collection,
     get_collection_ref,
@@ -86,19 +89,27 @@ from minitf.core.initializers import (
     variance_scaling_initializer,
     zeros_initializer,
 )
+from minitf.graph import (
+    InteractiveSession,
+    Operation,
+    Session,
+    Tensor,
+    errors,
+    get_default_session,
+    global_variables_initializer,
+    gradients,
+    group,
+    initialize_all_variables,
+    local_variables_initializer,
+    no_op,
+    placeholder,
+    set_random_seed,
+    variables_initializer,
+)
 from minitf.ops import *  # noqa: F403 - TF-named ops (tf.add, tf.matmul, ...)
 from minitf.ops import __all__ as _ops_all
 from minitf.ops import tf_op
 from minitf.placement import device
-from minitf.session import (
-    InteractiveSession,
-    Session,
-    global_variables_initializer,
-    initialize_all_variables,
-    local_variables_initializer,
-    set_random_seed,
-    variables_initializer,
-)
 
 VariableV1 = Variable
 
@@ -125,6 +136,8 @@ __all__ = sorted({
     "variance_scaling_initializer", "zeros_initializer", "tf_op", "InteractiveSession",
     "Session", "global_variables_initializer", "initialize_all_variables",
     "local_variables_initializer", "set_random_seed", "variables_initializer",
+    "Operation", "Tensor", "errors", "get_default_session", "gradients", "group", "no_op",
+    "placeholder", "disable_eager_execution", "enable_eager_execution", "executing_eagerly",
     "__version__", *_ops_all, *_LAZY_SUBPACKAGES,
 })
 

@@ -15,3 +15,15 @@ def graph():
     g = tf.Graph()
     with g.as_default():
         yield g
+
+
+@pytest.fixture
+def eager():
+    """TF1's opt-in eager mode for one test: variables hold values, ops run at once."""
+    import minitf
+
+    minitf.enable_eager_execution()
+    try:
+        yield minitf.get_default_graph()
+    finally:
+        minitf.disable_eager_execution()

@@ -112,10 +112,9 @@ def test_sequence_length_copies_the_state_and_zeroes_outputs():
     np.testing.assert_array_equal(outputs[2], 0)
 
 
-def test_cells_work_eagerly_in_a_graph():
-    with tf.Graph().as_default():
-        outputs, state = tf.nn.dynamic_rnn(rnn_cell.LSTMCell(3, num_proj=2), X, dtype=tf.float32)
-        names = [v.op.name for v in tf.global_variables()]
+def test_cells_work_eagerly(eager):
+    outputs, state = tf.nn.dynamic_rnn(rnn_cell.LSTMCell(3, num_proj=2), X, dtype=tf.float32)
+    names = [v.op.name for v in tf.global_variables()]
     assert names == ["rnn/lstm_cell/kernel", "rnn/lstm_cell/bias",
                      "rnn/lstm_cell/projection/kernel"]
     assert outputs.shape == (3, 5, 2) and state.c.shape == (3, 3)

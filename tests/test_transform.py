@@ -131,13 +131,23 @@ def test_each_value_is_its_initializer_sampled_from_fold_in_of_the_name_hash():
         np.testing.assert_allclose(jitted[name], params[name], rtol=1e-6, atol=1e-7)
 
 
-def test_eager_default_graph_and_init_agree_for_the_same_seed():
+def test_graph_session_and_init_agree_for_the_same_seed():
     params = tf.transform(mlp).init(jax.random.PRNGKey(7), X)
     with tf.Graph().as_default():
         tf.set_random_seed(7)
         with tf.variable_scope("layer0"):
             w = tf.get_variable("w", [8, 16])
-        np.testing.assert_array_equal(np.asarray(w), params["layer0/w"])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            np.testing.assert_array_equal(sess.run(w), params["layer0/w"])
+
+
+def test_eager_default_graph_and_init_agree_for_the_same_seed(eager):
+    params = tf.transform(mlp).init(jax.random.PRNGKey(7), X)
+    tf.set_random_seed(7)
+    with tf.variable_scope("layer0"):
+        w = tf.get_variable("w", [8, 16])
+    np.testing.assert_array_equal(np.asarray(w), params["layer0/w"])
 
 
 def test_computed_initial_values():

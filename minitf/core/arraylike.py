@@ -6,12 +6,15 @@ leaf, so `jnp` functions accept them and, under `jit`, they are just the array.
 """
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+from minitf.core.tensor import Tensor
 
 
 class ArrayLike:
@@ -69,10 +72,10 @@ class ArrayLike:
         return self.value()
 
     def __abs__(self) -> jax.Array:
-        return jnp.abs(self.value())
+        return abs(self.value())
 
     def __invert__(self) -> jax.Array:
-        return jnp.logical_not(self.value())
+        return ~self.value()
 
     if TYPE_CHECKING:  # attached below, from the operator and method tables
         def __add__(self, other: Any) -> jax.Array: ...
@@ -144,14 +147,15 @@ def _binary(op: Callable[[Any, Any], jax.Array]) -> tuple[_Binary, _Binary]:
     return forward, reflected
 
 
+# Python's operators, so a value that is a graph tensor takes its own (TF's ops).
 _ARITHMETIC: dict[str, Callable[[Any, Any], jax.Array]] = {
-    "add": jnp.add, "sub": jnp.subtract, "mul": jnp.multiply,
-    "truediv": jnp.true_divide, "floordiv": jnp.floor_divide, "mod": jnp.mod,
-    "pow": jnp.power, "matmul": jnp.matmul, "and": jnp.logical_and,
-    "or": jnp.logical_or, "xor": jnp.logical_xor,
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul,
+    "truediv": operator.truediv, "floordiv": operator.floordiv, "mod": operator.mod,
+    "pow": operator.pow, "matmul": operator.matmul, "and": operator.and_,
+    "or": operator.or_, "xor": operator.xor,
 }
 _COMPARISONS: dict[str, Callable[[Any, Any], jax.Array]] = {
-    "lt": jnp.less, "le": jnp.less_equal, "gt": jnp.greater, "ge": jnp.greater_equal,
+    "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
 }
 
 for _name, _op in _ARITHMETIC.items():
@@ -200,18 +204,19 @@ class LazyTensor(ArrayLike):
         self._thunk = thunk
         self.name = name
 
-    def value(self) -> jax.Array:
-        return jnp.asarray(unwrap(self._thunk()))
+    def value(self) -> Any:  # an array, or a graph tensor in a TF1 graph
+        value = unwrap(self._thunk())
+        return value if isinstance(value, Tensor) else jnp.asarray(value)
 
     def __repr__(self) -> str:
         return f"<LazyTensor '{self.name}'>"
 
 
-def as_jax_array(x: Any) -> jax.Array:
+def as_jax_array(x: Any) -> Any:
     """An input as a JAX array: values of variables and lazy tensors, anything else
-    through `jnp.asarray` (JAX arrays and tracers pass through untouched)."""
+    through `jnp.asarray` (JAX arrays, tracers and graph tensors pass through untouched)."""
     x = x.value() if isinstance(x, ArrayLike) else x
-    return x if isinstance(x, jax.Array) else jnp.asarray(x)
+    return x if isinstance(x, (jax.Array, Tensor)) else jnp.asarray(x)
 
 
 def as_array(x: Any) -> Any:

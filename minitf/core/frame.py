@@ -26,7 +26,8 @@ import jax
 from minitf.core import naming as _naming
 from minitf.core.callsite import user_site
 from minitf.core.jax_private import current_trace, is_tracing, reset_name_stack
-from minitf.core.sources import EagerSource, ValueSource
+from minitf.core.sources import EagerSource, GraphSource, ValueSource
+from minitf.core.tensor import Operation, Tensor
 
 if TYPE_CHECKING:  # these modules come after frame in the import order
     from minitf.core.partition import PartitionedVariable
@@ -35,7 +36,8 @@ if TYPE_CHECKING:  # these modules come after frame in the import order
 
 __all__ = [
     "Graph", "GraphKeys", "add_to_collection", "add_to_collections", "control_dependencies",
-    "current_trace", "get_collection", "get_collection_ref", "get_default_graph",
+    "current_trace", "disable_eager_execution", "enable_eager_execution",
+    "executing_eagerly", "get_collection", "get_collection_ref", "get_default_graph",
     "get_name_scope", "global_variables", "is_tracing", "local_variables", "next_rng_key",
     "record_accesses", "reset_default_graph", "trainable_variables",
 ]
@@ -66,6 +68,8 @@ class _ThreadState(threading.local):
 
     def __init__(self) -> None:
         self.name_stack = ""
+        # Graph mode: the operations new ops depend on (tf.control_dependencies).
+        self.control_ops: list[Operation] = []
         self.current_scope: VariableScope | None = None
         self.scope_counts = _naming.ScopeCounts()
 
@@ -92,7 +96,7 @@ class Graph:
         self.partitioned: dict[str, PartitionedVariable] = {}
         # Every variable of this graph by its op name (checkpoint / params key).
         self.variables_by_name: dict[str, Variable] = {}
-        self.source: ValueSource = source if source is not None else EagerSource()
+        self.source: ValueSource = source if source is not None else GraphSource()
         self.seed = seed
         # Guards names, collections and the store's create-or-reuse decision.
         self.lock = threading.RLock()
@@ -108,6 +112,9 @@ class Graph:
         # Per-owner state for objects that outlive a trace (templates, RNN cells).
         self._owner_state: weakref.WeakKeyDictionary[Any, dict[str, Any]] = \
             weakref.WeakKeyDictionary()
+        # Graph mode: every operation in creation order, and by name.
+        self._operations: list[Operation] = []
+        self._ops_by_name: dict[str, Operation] = {}
         # Access logs, kept only while `record_accesses()` is active (sharing report).
         self.access_log: dict[str, list[tuple[str, str, str]]] | None = None
         self.read_log: dict[str, int] | None = None
@@ -231,6 +238,58 @@ class Graph:
     def is_eager(self) -> bool:
         return isinstance(self.source, EagerSource)
 
+    @property
+    def is_graph_mode(self) -> bool:
+        """TF1's define-then-run graph: variables and random ops are symbolic."""
+        return isinstance(self.source, GraphSource)
+
+    # -- graph-mode operations -------------------------------------------------------
+    def add_operation(self, op: Operation) -> int:
+        """Register `op` (with this thread's control dependencies); its creation index."""
+        with self.lock:
+            op.control_inputs.extend(c for c in self._thread.control_ops
+                                     if c not in op.control_inputs)
+            self._operations.append(op)
+            self._ops_by_name[op.name] = op
+            return len(self._operations) - 1
+
+    @property
+    def control_ops(self) -> list[Operation]:
+        return self._thread.control_ops
+
+    def get_operations(self) -> list[Operation]:
+        with self.lock:
+            return list(self._operations)
+
+    def get_operation_by_name(self, name: str) -> Operation:
+        op = self._ops_by_name.get(name)
+        if op is None:
+            raise KeyError(f"The name '{name}' refers to an Operation not in the graph.")
+        return op
+
+    def get_tensor_by_name(self, name: str) -> Tensor:
+        op_name, _, index = name.rpartition(":")
+        if not op_name or not index.isdigit():
+            raise ValueError(f"The name '{name}' looks a like an Operation name, not a "
+                             "Tensor name. Tensor names must be of the form "
+                             "\"<op_name>:<output_index>\".")
+        op = self._ops_by_name.get(op_name)
+        if op is None:
+            raise KeyError(f"The name '{name}' refers to a Tensor which does not exist. "
+                           f"The operation, '{op_name}', does not exist in the graph.")
+        if int(index) >= len(op.outputs):
+            raise KeyError(f"The name '{name}' refers to a Tensor which does not exist. The "
+                           f"operation, '{op_name}', exists but only has "
+                           f"{len(op.outputs)} outputs.")
+        return op.outputs[int(index)]
+
+    def as_graph_element(self, obj: Any) -> Any:
+        """TF's lookup of a fetch: a Tensor, Operation, or a name of either."""
+        if isinstance(obj, str):
+            return self.get_tensor_by_name(obj) if ":" in obj else \
+                self.get_operation_by_name(obj)
+        return obj
+
     # -- the one rng ----------------------------------------------------------------
     def has_rng(self) -> bool:
         """Whether random ops can draw here (apply got `rng=`, or init / eager)."""
@@ -283,17 +342,33 @@ class Graph:
     @contextlib.contextmanager
     def control_dependencies(self, control_inputs: Any) -> Iterator[None]:
         """TF's ordering: reads inside see the assignments listed in `control_inputs`."""
+        if control_inputs is None:  # TF: clear the control dependencies inside
+            saved, self._thread.control_ops = self._thread.control_ops, []
+            try:
+                yield
+            finally:
+                self._thread.control_ops = saved
+            return
         previous = self.visible_updates
         visible = dict(previous)
-        for item in control_inputs or ():
+        ops: list[Operation] = []
+        for item in control_inputs:
+            op = _control_op(item)
+            if op is not None:
+                ops.append(op)
+                continue
             name = self._assigned.get(id(item))  # an assignment's returned value
             if name is not None:
                 visible[name] = self.updates[name]
         self.visible_updates = visible
+        thread = self._thread
+        saved_ops = thread.control_ops
+        thread.control_ops = saved_ops + [op for op in ops if op not in saved_ops]
         try:
             yield
         finally:
             self.visible_updates = previous
+            thread.control_ops = saved_ops
 
     @property
     def store(self) -> dict[str, Variable]:
@@ -324,6 +399,16 @@ class Graph:
         self.variables_by_name = by_name
         self._collections = collections
         self._owner_state = weakref.WeakKeyDictionary(owners)
+
+
+def _control_op(item: Any) -> Operation | None:
+    """The graph op a control input stands for (an op, a tensor's op, a variable's)."""
+    if isinstance(item, Operation):
+        return item
+    if isinstance(item, Tensor):
+        return item.op
+    value = getattr(item, "_value", None)  # a graph-mode variable
+    return value.op if isinstance(value, Tensor) else None
 
 
 class _NameScope:
@@ -451,6 +536,25 @@ def reset_default_graph() -> None:
             "need a cleared graph, exit the nesting and create a new graph.")
     with _global_lock:
         _global_graph[:] = [Graph()]
+
+
+def enable_eager_execution(config: Any = None, device_policy: Any = None,
+                           execution_mode: Any = None) -> None:
+    """TF1's opt-in eager mode: the global default graph becomes an eager one, where
+    variables hold values and ops run at once (graph mode is the default, as in TF1)."""
+    del config, device_policy, execution_mode
+    with _global_lock:
+        _global_graph[:] = [Graph(EagerSource())]
+
+
+def disable_eager_execution() -> None:
+    """Back to TF1's graph mode: a fresh global default graph."""
+    with _global_lock:
+        _global_graph[:] = [Graph()]
+
+
+def executing_eagerly() -> bool:
+    return get_default_graph().is_eager
 
 
 def get_collection(key: str, scope: str | None = None) -> list[Any]:

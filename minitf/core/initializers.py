@@ -20,6 +20,12 @@ from minitf.core import dtypes as _dtypes
 from minitf.core.frame import get_default_graph
 
 
+def _check_size(given: int, size: int) -> None:
+    if given > size and given != 1:
+        raise ValueError(f"Too many elements provided. Takes at most {size}, but got "
+                         f"{given}.")
+
+
 class Initializer:
     """Base class: subclasses define `_sample(key, shape, dtype)`."""
 
@@ -82,15 +88,14 @@ class Constant(Initializer):
     def validate(self, shape: tuple[int, ...], dtype: Any) -> None:
         if self._python_value is not None:  # TF refuses Python floats for integer dtypes
             _dtypes.check_value_fits(self._python_value, _dtypes.as_dtype(dtype))
+        _check_size(np.size(self.value), math.prod(shape))
 
     def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: np.dtype) -> jax.Array:
         value = np.asarray(self.value)
         if value.size == 1:
             return jnp.full(shape, value.reshape(()), dtype)
         size = math.prod(shape)
-        if value.size > size:
-            raise ValueError(f"Too many elements provided. Takes at most {size}, but got "
-                             f"{value.size}.")
+        _check_size(value.size, size)
         flat = value.reshape(-1)
         if value.size < size:
             flat = np.concatenate([flat, np.full(size - value.size, flat[-1], flat.dtype)])

@@ -23,6 +23,7 @@ from jax import lax
 
 from minitf.core import naming as _naming
 from minitf.core.dtypes import storage_dtype
+from minitf.core.tensor import Tensor, make_aval, make_operation
 
 if TYPE_CHECKING:  # initializers come after sources in the import order
     from minitf.core.initializers import Initializer
@@ -113,6 +114,57 @@ class EagerSource(ValueSource):
     def rng_key(self) -> jax.Array:
         # The graph folds its own counter into this base for each draw.
         return jax.random.fold_in(self._base, 0x5EED)
+
+
+class GraphSource(ValueSource):
+    """TF1's graph mode: a new variable is a `VariableV2` op whose value lives in a
+    session, with an `Assign` initializer op and the `read` tensor ops consume.
+
+    Initial values are drawn from the variable's own key (the graph seed and its
+    name), so they do not depend on creation order, as `init` does.
+    """
+
+    def value_for(self, graph: Any, spec: InitSpec) -> Tensor:
+        dtype = storage_dtype(spec.dtype)
+        shape = tuple(spec.shape)
+        avals = (make_aval(shape, dtype),) * 2
+        var = make_operation(graph, spec.name, "VariableV2", [], None, [avals],
+                             kind="variable", attrs={"dtype": spec.dtype}).outputs[0]
+        with graph.name_scope(spec.name + "/"):
+            initial = _graph_initial_value(graph, spec)
+            inputs = [initial] if isinstance(initial, Tensor) else []
+            if inputs:
+                _check_initial_shape(spec, tuple(d if d is not None else -1
+                                                 for d in initial.shape))
+
+            def assign_initial(*values: Any) -> tuple[tuple[Any], tuple[Any]]:
+                value = values[0] if values else initial()
+                value = jax.numpy.asarray(value, dtype)
+                return (value,), (value,)
+
+            init_op = make_operation(graph, graph.unique_name("Assign"), "Assign", inputs,
+                                     assign_initial, [avals], kind="assign",
+                                     writes=(spec.name,), attrs={"reads_refs": False})
+            read = make_operation(graph, graph.unique_name("read"), "Identity", [var], None,
+                                  [avals], kind="read").outputs[0]
+        var.op.attrs.update(initializer=init_op, initial_value=initial)
+        return read
+
+
+def _graph_initial_value(graph: Any, spec: InitSpec) -> Any:
+    """A graph variable's initial value: a tensor of the graph (built now), or a
+    thunk the initializer op calls under `jit` (sampled from the name's key)."""
+    if spec.sampler is None:
+        assert spec.thunk is not None
+        value = spec.thunk()
+        if isinstance(value, Tensor):
+            return value
+        _check_initial_shape(spec, tuple(np.shape(value)))
+        return lambda: value
+    key_seed = graph.seed if graph.seed is not None else 0
+    sampler = spec.sampler
+    return lambda: sampler.sample(name_key(jax.random.PRNGKey(key_seed), spec.name),
+                                  spec.shape, spec.dtype)
 
 
 class InitSource(ValueSource):

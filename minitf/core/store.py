@@ -284,9 +284,14 @@ def _add_regularization_loss(graph: Graph, name: str, var: Variable, regularizer
         with graph.name_scope(name + "/Regularizer/"):
             return regularizer(var)
 
-    if regularization_loss() is not None:
-        graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES,
-                                LazyTensor(regularization_loss, name + "/Regularizer"))
+    loss = regularization_loss()
+    if loss is None:
+        return
+    if graph.is_graph_mode:  # a graph keeps the loss tensor itself, as TF does
+        graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss)
+        return
+    graph.add_to_collection(GraphKeys.REGULARIZATION_LOSSES,
+                            LazyTensor(regularization_loss, name + "/Regularizer"))
 
 
 _GLOROT_UNIFORM, _ZEROS = GlorotUniform(), Zeros()  # immutable configurations: shared

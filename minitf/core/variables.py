@@ -26,6 +26,7 @@ from minitf.core.callsite import user_site
 from minitf.core.frame import Graph, GraphKeys, current_trace, get_default_graph
 from minitf.core.shapes import TensorShape, as_shape, is_compatible, known_dims
 from minitf.core.sources import InitSpec, Placeholder
+from minitf.core.tensor import Operation, Tensor, make_operation, session_or_default
 
 __all__ = ["IGNORED_ON_JAX", "Variable", "check_collections", "create_variable", "spec_from_value"]
 
@@ -140,6 +141,11 @@ class Variable(ArrayLike):
             if updated is not None:
                 return updated
         value = self._value
+        if isinstance(value, Tensor) and graph.control_ops:
+            # Graph mode inside control_dependencies: a read ordered after them.
+            return make_operation(graph, graph.unique_name(self._op_name + "/read"),
+                                  "Identity", [value.op.inputs[0]], None,
+                                  [value._avals], kind="read").outputs[0]
         if isinstance(value, Placeholder):
             value = self._value = value.materialize()
         return value
@@ -149,15 +155,35 @@ class Variable(ArrayLike):
     def initialized_value(self) -> jax.Array:
         return self.value()
 
+    @property
+    def initializer(self) -> Operation:
+        """Graph mode: the op that assigns the initial value (`v/Assign`)."""
+        initializer: Operation = self._graph_variable_op().attrs["initializer"]
+        return initializer
+
+    @property
+    def initial_value(self) -> Any:
+        initial = self._graph_variable_op().attrs["initial_value"]
+        return initial if isinstance(initial, Tensor) else initial()
+
+    def _graph_variable_op(self) -> Operation:
+        value = self._value
+        if not isinstance(value, Tensor):
+            raise AttributeError(f"{self.name} is not a graph-mode variable: it has no "
+                                 "initializer op (its value is given by init/apply).")
+        return value.op.inputs[0].op
+
     # -- assignment ---------------------------------------------------------
     def assign(self, value: Any, use_locking: bool = False, name: str | None = None,
                read_value: bool = True) -> Any:
         """Give the variable a new value; returns it (inside a trace: an update)."""
+        graph = self._graph
+        if graph.is_graph_mode:
+            return _graph_assign(self, "Assign", value, name, lambda old, new: new)
         value = self._as_value(value)
         if tuple(np.shape(value)) != tuple(self._shape):
             raise ValueError(f"Shapes of {self.name} {tuple(self._shape)} and the assigned "
                              f"value {tuple(np.shape(value))} are incompatible.")
-        graph = self._graph
         if graph.is_eager:
             self._value = value
             return value
@@ -176,10 +202,14 @@ class Variable(ArrayLike):
 
     def assign_add(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True) -> Any:
+        if self._graph.is_graph_mode:
+            return _graph_assign(self, "AssignAdd", delta, name, lambda old, d: old + d)
         return self.assign(self._current_for_update() + self._as_value(delta))
 
     def assign_sub(self, delta: Any, use_locking: bool = False, name: str | None = None,
                    read_value: bool = True) -> Any:
+        if self._graph.is_graph_mode:
+            return _graph_assign(self, "AssignSub", delta, name, lambda old, d: old - d)
         return self.assign(self._current_for_update() - self._as_value(delta))
 
     def _as_value(self, value: Any) -> jax.Array:
@@ -187,8 +217,17 @@ class Variable(ArrayLike):
         return jnp.asarray(unwrap(value), dtype=_dtypes.storage_dtype(self._dtype))
 
     def load(self, value: Any, session: Any = None) -> None:
-        """TF1's `v.load(value)`: set the value now (eager)."""
+        """TF1's `v.load(value, sess)`: set the value now (in a graph: in the session)."""
+        if isinstance(self._value, Tensor):
+            session_or_default(session).load_values({self._op_name: value})
+            return
         self.assign(value)
+
+    def eval(self, session: Any = None) -> Any:
+        """The value (in a graph: run in `session` or the default session)."""
+        if isinstance(self._value, Tensor):
+            return session_or_default(session).run(self)
+        return self.numpy()
 
     def __len__(self) -> int:
         return known_dims(self._shape)[0]
@@ -203,10 +242,46 @@ class Variable(ArrayLike):
         return self is not other
 
 
+def _graph_assign(var: Variable, op_type: str, value: Any, name: str | None,
+                  update: Callable[[Any, Any], Any]) -> Tensor:
+    """Graph mode: an op that writes `update(old, value)` to `var` when it runs."""
+    graph = var._graph
+    dtype = _dtypes.storage_dtype(var._dtype)
+    ref = var._value.op.inputs[0]  # type: ignore[union-attr]
+    tensor = value.value() if isinstance(value, ArrayLike) else value
+    if not isinstance(tensor, Tensor):
+        tensor = jnp.asarray(tensor, dtype)
+        inputs: list[Tensor] = []
+        shape: tuple[int | None, ...] = tuple(tensor.shape)
+    else:
+        inputs, shape = [tensor], tuple(tensor.shape.as_list())
+    if len(shape) != len(var._shape) or any(
+            d is not None and d != s for d, s in zip(shape, var._shape, strict=True)):
+        raise ValueError(f"Shapes of {var.name} {tuple(var._shape)} and the assigned value "
+                         f"{shape} are incompatible.")
+    constant = None if inputs else tensor
+
+    def compute(old: Any, *values: Any) -> tuple[tuple[Any], tuple[Any]]:
+        new = jnp.asarray(update(old, values[0] if values else constant), dtype)
+        return (new,), (new,)
+
+    # A name ending in "/" is taken exactly (TF's rule for op and scope names).
+    op_name = name[:-1] if name and name.endswith("/") else graph.unique_name(name or op_type)
+    return make_operation(graph, op_name, op_type, inputs, compute, [ref._avals],
+                          kind="assign", writes=(var._op_name,)).outputs[0]
+
+
 def spec_from_value(name: str, value: Any, dtype: Any = None) -> InitSpec:
     """A variable made from a value: the dtype TF's convert_to_tensor gives it (or
     `dtype`, which it must fit), its shape, and the value itself."""
     value = unwrap(value)
+    if isinstance(value, Tensor):  # graph mode: initialized from a graph tensor
+        if not value.shape.is_fully_defined():
+            raise ValueError(f"initial_value of {name!r} must have a fully defined shape; "
+                             f"got {value.shape}.")
+        tensor = value
+        return InitSpec(name, known_dims(value.shape), dtype if dtype is not None else
+                        value.dtype, thunk=lambda: tensor)
     tf_dtype = _dtypes.infer_dtype(value, dtype)
     _dtypes.warn_if_64bit_unavailable(tf_dtype)
     array = jnp.asarray(value, dtype=_dtypes.storage_dtype(tf_dtype))

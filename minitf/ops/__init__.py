@@ -5,7 +5,7 @@ shapes, indexing) and `random_ops`. Ops whose TF names shadow Python builtins
 (`abs`, `pow`, `round`, `range`, `slice`) are defined with a trailing underscore
 and exported under the TF name.
 """
-from minitf.ops import array_ops, math_ops, random_ops
+from minitf.ops import array_ops, math_ops, operators, random_ops  # noqa: F401 - operators
 from minitf.ops.op import tf_op  # noqa: F401 - re-exported
 
 _SHADOWING_BUILTINS = {"abs": math_ops.abs_, "pow": math_ops.pow_, "round": math_ops.round_,

@@ -163,20 +163,26 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
     raise ValueError(f"Unknown padding mode: {mode}")
 
 
-@tf_op("Shape")
+def _static_shape(x: Any) -> tuple[int, ...]:
+    x = as_array(x)
+    return tuple(x.shape) if hasattr(x, "shape") else np.shape(x)
+
+
+@tf_op("Shape", shape_only=True)
 def shape(input: Any, out_type: Any = _dtypes.int32) -> Any:
     """The static shape as an int32 NumPy vector (usable inside `jit`, e.g. in reshape)."""
-    return np.asarray(np.shape(as_array(input)), dtype=_dtypes.as_dtype(out_type))
+    return np.asarray(_static_shape(input), dtype=_dtypes.as_dtype(out_type))
 
 
-@tf_op("Size")
+@tf_op("Size", shape_only=True)
 def size(input: Any, out_type: Any = _dtypes.int32) -> Any:
-    return np.asarray(np.size(as_array(input)), dtype=_dtypes.as_dtype(out_type))
+    return np.asarray(np.prod(_static_shape(input), dtype=np.int64),
+                      dtype=_dtypes.as_dtype(out_type))
 
 
-@tf_op("Rank")
+@tf_op("Rank", shape_only=True)
 def rank(input: Any) -> Any:
-    return np.asarray(np.ndim(as_array(input)), dtype=np.int32)
+    return np.asarray(len(_static_shape(input)), dtype=np.int32)
 
 
 @tf_op("range")
@@ -250,3 +256,9 @@ def sequence_mask(lengths: Any, maxlen: int | None = None, dtype: Any = _dtypes.
     mask = jnp.arange(int(maxlen)) < lengths[..., None]
     return mask.astype(_dtypes.as_dtype(dtype))
 
+
+
+@tf_op("StridedSlice")
+def strided_slice(input_: Any, index: Any) -> jax.Array:
+    """`x[index]` (what TF builds for Python indexing of a tensor, named strided_slice)."""
+    return as_jax_array(input_)[index]

@@ -5,6 +5,10 @@ later scopes are uniquified exactly as in TF), and while JAX traces, its
 computation carries that name in the jaxpr/HLO metadata. Op by op the name is
 claimed but no JAX scope is entered; inside `jit` the naming is trace-time only
 and the compiled computation is the plain jnp call.
+
+In a TF1 graph (graph mode), a call with a graph tensor among its arguments,
+or any call of a random op, instead adds an operation whose computation is
+this same implementation (`minitf.core.symbolic.build_op`).
 """
 from __future__ import annotations
 
@@ -15,17 +19,27 @@ from typing import Any
 import jax
 
 from minitf.core.frame import get_default_graph, is_tracing
+from minitf.core.symbolic import any_symbolic, build_op
 
 __all__ = ["axis_arg", "tf_op"]
 
 
-def tf_op(op_type: str) -> Callable[[Callable], Callable]:
-    """Decorate a jnp implementation as a TF op named `op_type` (or the caller's `name=`)."""
+def tf_op(op_type: str, *, kind: str = "op", shape_only: bool = False
+          ) -> Callable[[Callable], Callable]:
+    """Decorate a jnp implementation as a TF op named `op_type` (or the caller's `name=`).
+
+    `kind="random"`: the op draws from the frame's rng (in a graph: fresh on every
+    run). `shape_only`: its result depends only on its inputs' shapes (`tf.shape`).
+    """
 
     def decorate(impl: Callable) -> Callable:
         @functools.wraps(impl)
         def op(*args: Any, name: str | None = None, **kwargs: Any) -> Any:
-            op_name = get_default_graph().unique_name(name or op_type)
+            graph = get_default_graph()
+            op_name = graph.unique_name(name or op_type)
+            if graph.is_graph_mode and (kind == "random" or any_symbolic(args, kwargs)):
+                return build_op(graph, op_name, op_type, impl, args, kwargs, kind=kind,
+                                shape_only=shape_only)
             if not is_tracing():
                 return impl(*args, **kwargs)
             with jax.named_scope(op_name.rsplit("/", 1)[-1]):

@@ -13,14 +13,14 @@ from minitf.core.frame import get_default_graph
 from minitf.ops.op import tf_op
 
 
-@tf_op("random_normal")
+@tf_op("random_normal", kind="random")
 def random_normal(shape: Sequence[int], mean: float = 0.0, stddev: float = 1.0,
                   dtype: Any = _dtypes.float32, seed: Any = None) -> jax.Array:
     key = get_default_graph().next_rng_key()
     return (mean + stddev * jax.random.normal(key, tuple(shape))).astype(_dtypes.as_dtype(dtype))
 
 
-@tf_op("truncated_normal")
+@tf_op("truncated_normal", kind="random")
 def truncated_normal(shape: Sequence[int], mean: float = 0.0, stddev: float = 1.0,
                      dtype: Any = _dtypes.float32, seed: Any = None) -> jax.Array:
     key = get_default_graph().next_rng_key()
@@ -28,7 +28,7 @@ def truncated_normal(shape: Sequence[int], mean: float = 0.0, stddev: float = 1.
     return (mean + stddev * draw).astype(_dtypes.as_dtype(dtype))
 
 
-@tf_op("random_uniform")
+@tf_op("random_uniform", kind="random")
 def random_uniform(shape: Sequence[int], minval: float = 0.0, maxval: float | None = None,
                    dtype: Any = _dtypes.float32, seed: Any = None) -> jax.Array:
     key = get_default_graph().next_rng_key()
@@ -36,7 +36,7 @@ def random_uniform(shape: Sequence[int], minval: float = 0.0, maxval: float | No
     return jax.random.uniform(key, tuple(shape), _dtypes.as_dtype(dtype), minval, hi)
 
 
-@tf_op("multinomial")
+@tf_op("multinomial", kind="random")
 def multinomial(logits: Any, num_samples: int, seed: Any = None,
                 output_dtype: Any = _dtypes.int64) -> jax.Array:
     """`tf.multinomial` / `tf.random.categorical`: [batch, num_samples] class indices."""
@@ -58,7 +58,7 @@ def categorical(logits: Any, num_samples: int, dtype: Any = None, seed: Any = No
 random_categorical = categorical
 
 
-@tf_op("RandomShuffle")
+@tf_op("RandomShuffle", kind="random")
 def random_shuffle(value: Any, seed: Any = None) -> jax.Array:
     return jax.random.permutation(get_default_graph().next_rng_key(), as_array(value), axis=0)
 

@@ -29,6 +29,8 @@ import jax
 import jax.numpy as jnp
 import optax
 
+from minitf.core.tensor import is_symbolic
+from minitf.graph import training as graph_training
 from minitf.train.selection import Trainable, VarList, resolve_var_list
 from minitf.train.train_step import TrainState, TrainStep, apply_deltas, gradients
 
@@ -142,14 +144,20 @@ class Optimizer:
         return optax.GradientTransformation(init, update)
 
     # -- TF1's training API ---------------------------------------------------
-    def minimize(self, loss_fn: Callable[..., Any], var_list: VarList = None, *,
+    def minimize(self, loss_fn: Any, var_list: VarList = None, *args: Any,
                  model: Any = None, trainable: Trainable = None, has_aux: bool = False,
-                 jit: bool = True) -> TrainStep:
+                 jit: bool = True, **graph_kwargs: Any) -> Any:
         """A `TrainStep` that minimizes `loss_fn(params, *args)` over the `var_list` variables.
 
         `state = step.init(params)`, then `params, state, loss = step(params, state, *args)`.
         See `resolve_var_list` for `var_list`, `model=` and `trainable=`.
+
+        In a TF1 graph, `minimize(loss_tensor, global_step=None, var_list=None, ...)`
+        is TF1's: it returns the train op (see `minitf.graph.training`).
         """
+        if is_symbolic(loss_fn):
+            return graph_training.minimize(self, loss_fn, *_graph_args(var_list, args,
+                                                                        graph_kwargs))
         return TrainStep(self, loss_fn, var_list, model=model, trainable=trainable,
                          has_aux=has_aux, jit=jit)
 
@@ -161,24 +169,52 @@ class Optimizer:
             raise ValueError("No variables to optimize.")
         return TrainState(names, self.init_state({n: params[n] for n in names}))
 
-    def compute_gradients(self, loss_fn: Callable[..., Any], params: Mapping[str, Any], *args: Any,
+    def compute_gradients(self, loss_fn: Any, params: Any = None, *args: Any,
                           var_list: VarList = None, model: Any = None,
                           trainable: Trainable = None, has_aux: bool = False) -> list[tuple]:
-        """TF1's `compute_gradients`: `[(grad, name), ...]` of `loss_fn(params, *args)`."""
+        """TF1's `compute_gradients`: `[(grad, name), ...]` of `loss_fn(params, *args)`.
+
+        In a TF1 graph: `compute_gradients(loss_tensor, var_list=None)`, `[(grad, var)]`.
+        """
+        if is_symbolic(loss_fn):
+            return graph_training.compute_gradients(self, loss_fn, var_list or
+                                                    (params if params else None))
         names = resolve_var_list(params, var_list, trainable=trainable, model=model)
         if not names:
             raise ValueError("No variables to optimize.")
         grads, _ = gradients(loss_fn, params, names, args, has_aux)
         return [(grads[n], n) for n in names]
 
-    def apply_gradients(self, grads_and_vars: Any, params: Mapping[str, Any],
-                        state: TrainState) -> tuple[dict[str, Any], TrainState]:
+    def apply_gradients(self, grads_and_vars: Any, params: Any = None,
+                        state: Any = None, name: str | None = None,
+                        global_step: Any = None) -> Any:
         """TF1's `apply_gradients`: `(new_params, new_state)`; other leaves stay untouched.
 
         `grads_and_vars`: `[(grad, name_or_variable), ...]` or `{name: grad}`,
-        covering exactly the variables `state` was created for.
+        covering exactly the variables `state` was created for. In a TF1 graph:
+        `apply_gradients(grads_and_vars, global_step=None, name=None)` -> the train op.
         """
+        pairs = list(grads_and_vars) if isinstance(grads_and_vars, (list, tuple)) else []
+        if pairs and all(isinstance(p, tuple) and len(p) == 2 for p in pairs) and any(
+                is_symbolic(g) or is_symbolic(v) for g, v in pairs):
+            step = global_step if global_step is not None else params
+            return graph_training.apply_gradients(self, pairs, step, name or state)
         return apply_deltas(self, grads_and_vars, params, state)
+
+
+def _graph_args(var_list: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+                ) -> tuple[Any, Any, Any, Any]:
+    """TF1's minimize(loss, global_step=None, var_list=None, ..., name=None, grad_loss=None)
+    from this method's signature (its second positional argument is TF's global_step)."""
+    positional = [var_list, *args]
+    global_step = kwargs.pop("global_step", positional[0] if positional else None)
+    var_list = kwargs.pop("var_list", positional[1] if len(positional) > 1 else None)
+    for ignored in ("gate_gradients", "aggregation_method", "colocate_gradients_with_ops"):
+        kwargs.pop(ignored, None)
+    name, grad_loss = kwargs.pop("name", None), kwargs.pop("grad_loss", None)
+    if kwargs:
+        raise TypeError(f"minimize() got unexpected keyword arguments {sorted(kwargs)}")
+    return global_step, var_list, name, grad_loss
 
 
 class GradientDescentOptimizer(Optimizer):

@@ -121,7 +121,10 @@ class MinitfBackend(Backend):
             return getattr(dt, "name", str(dt))
 
     def value(self, v):
-        return np.asarray(v)
+        tf = self.tf
+        with tf.Session(graph=v.graph) as sess:
+            sess.run(tf.global_variables_initializer())
+            return np.asarray(sess.run(v))
 
 
 def log_to_text(log):

@@ -1,0 +1,186 @@
+"""Graph mode's op builder: a call of a jnp implementation on symbolic inputs
+becomes an `Operation` whose `compute` is that same implementation.
+
+This is how one op definition serves eager use, `transform` and graph mode:
+`minitf.ops.tf_op` calls the implementation directly on arrays and tracers,
+and hands calls with graph tensors here. The implementation's arguments are
+flattened; graph tensors (and graph variables) become the op's inputs and
+everything else is closed over. Output shapes come from the two probe
+evaluations (`tensor.PROBES`).
+
+Every evaluation of an implementation (probes here, runs in the session's
+interpreter) happens in a scratch frame (`evaluation_frame`), so ops it calls
+internally never claim names in the user's graph.
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import jax
+import numpy as np
+
+from minitf.core.arraylike import ArrayLike
+from minitf.core.frame import Graph, get_default_graph
+from minitf.core.sources import EagerSource
+from minitf.core.tensor import PROBES, Aval, Tensor, is_symbolic, make_aval, make_operation
+
+__all__ = ["any_symbolic", "build_op", "evaluation_frame", "graph_tensor", "placeholder",
+           "probe_avals"]
+
+#: Tensors this small with integer or bool dtype keep their probe values (shape arithmetic).
+_PROBE_VALUE_LIMIT = 64
+
+
+def graph_tensor(x: Any) -> Tensor | None:
+    """The graph tensor `x` stands for (itself, or a graph variable's read), else None."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, ArrayLike) and is_symbolic(x):
+        value = x.value()
+        return value if isinstance(value, Tensor) else None
+    return None
+
+
+def any_symbolic(args: Any, kwargs: Any = None) -> bool:
+    """Whether a call's arguments hold a graph tensor (in lists, tuples, dicts too)."""
+    stack: list[Any] = [args, kwargs] if kwargs else [args]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif is_symbolic(item):
+            return True
+    return False
+
+
+def _is_leaf(x: Any) -> bool:
+    return isinstance(x, (Tensor, ArrayLike))
+
+
+@contextlib.contextmanager
+def evaluation_frame(key: jax.Array | None = None) -> Iterator[Graph]:
+    """A scratch default graph for running op implementations (random ops draw from `key`)."""
+    frame = Graph(EagerSource())
+    with frame.as_default(), frame.rng_scope(key if key is not None else jax.random.PRNGKey(0)):
+        yield frame
+
+
+def probe_avals(shape: Any, dtype: Any) -> tuple[Aval, Aval]:
+    """The two probe avals of a TF static shape (None dims take the probe sizes)."""
+    dims = list(shape)
+    return tuple(  # type: ignore[return-value]
+        make_aval(tuple(p if d is None else int(d) for d in dims), np.dtype(dtype)) for p in PROBES)
+
+
+def build_op(graph: Graph, name: str, op_type: str, impl: Callable[..., Any],
+             args: tuple[Any, ...], kwargs: dict[str, Any], kind: str = "op",
+             shape_only: bool = False) -> Any:
+    """Add `impl(*args, **kwargs)` to `graph` as op `name`; its outputs, as graph tensors
+    in `impl`'s output structure."""
+    leaves, treedef = jax.tree_util.tree_flatten((args, kwargs), is_leaf=_is_leaf)
+    consts: list[Any] = list(leaves)
+    positions: list[int] = []
+    inputs: list[Tensor] = []
+    for i, leaf in enumerate(leaves):
+        tensor = graph_tensor(leaf)
+        if tensor is not None:
+            positions.append(i)
+            inputs.append(tensor)
+            consts[i] = None
+        elif isinstance(leaf, ArrayLike):
+            consts[i] = leaf.value()
+
+    def compute(*values: Any) -> Any:
+        full = list(consts)
+        for position, value in zip(positions, values, strict=True):
+            full[position] = value
+        call_args, call_kwargs = jax.tree_util.tree_unflatten(treedef, full)
+        return impl(*call_args, **call_kwargs)
+
+    out_tree, out_avals, out_values = _infer(compute, inputs, kind, shape_only)
+    op = make_operation(graph, name, op_type, inputs, compute, out_avals, kind=kind,
+                        probe_values=out_values)
+    return jax.tree_util.tree_unflatten(out_tree, op.outputs)
+
+
+def _infer(compute: Callable[..., Any], inputs: list[Tensor], kind: str, shape_only: bool
+           ) -> tuple[Any, list[tuple[Aval, Aval]], list[tuple[Any, Any] | None]]:
+    """Output structure, (probe A, probe B) avals and small probe values of an op."""
+    per_probe: list[list[Any]] = []
+    out_tree = None
+    same_inputs = all(t.probe_aval(0) == t.probe_aval(1) and t.probe_value(0) is None
+                      for t in inputs)
+    with evaluation_frame():
+        for i in range(2):
+            if i == 1 and same_inputs:
+                per_probe.append(per_probe[0])
+                break
+            out = _probe(compute, inputs, i, kind, shape_only)
+            leaves, out_tree = jax.tree_util.tree_flatten(out)
+            per_probe.append(leaves)
+    avals: list[tuple[Aval, Aval]] = []
+    values: list[tuple[Any, Any] | None] = []
+    for a, b in zip(per_probe[0], per_probe[1], strict=True):
+        avals.append((_aval_of(a), _aval_of(b)))
+        values.append((np.asarray(a), np.asarray(b))
+                      if _is_probe_value(a) and _is_probe_value(b) else None)
+    return out_tree, avals, values
+
+
+def _probe(compute: Callable[..., Any], inputs: list[Tensor], i: int, kind: str,
+           shape_only: bool) -> Any:
+    """Run `compute` on probe `i`: concretely where every input has a probe value (or
+    only shapes matter), else abstractly with the concrete ones closed over."""
+    if shape_only:
+        with jax.ensure_compile_time_eval():
+            return compute(*(t.probe_aval(i) for t in inputs))
+    known = [t.probe_value(i) for t in inputs]
+    if kind == "op" and inputs and all(v is not None for v in known):
+        with jax.ensure_compile_time_eval():
+            return compute(*known)
+    abstract = [j for j, v in enumerate(known) if v is None]
+
+    def partial(*avals: Any) -> Any:
+        full = list(known)
+        for j, value in zip(abstract, avals, strict=True):
+            full[j] = value
+        return compute(*full)
+
+    return jax.eval_shape(partial, *(inputs[j].probe_aval(i) for j in abstract))
+
+
+def _aval_of(x: Any) -> Aval:
+    return make_aval(tuple(np.shape(x)), np.dtype(x.dtype if hasattr(x, "dtype") else
+                                             np.asarray(x).dtype))
+
+
+def _is_probe_value(x: Any) -> bool:
+    if isinstance(x, (jax.ShapeDtypeStruct, jax.core.Tracer)):
+        return False
+    dtype = np.dtype(getattr(x, "dtype", np.asarray(x).dtype))
+    return (np.size(x) <= _PROBE_VALUE_LIMIT
+            and (np.issubdtype(dtype, np.integer) or dtype == np.bool_))
+
+
+def placeholder(dtype: Any, shape: Any = None, name: str | None = None) -> Tensor:
+    """TF1's `tf.placeholder`: a graph input that each `Session.run` must feed."""
+    graph = get_default_graph()
+    if not graph.is_graph_mode:
+        raise RuntimeError(
+            "tf.placeholder() is not compatible with minitf.transform: the function's "
+            "arguments are its inputs. Build placeholders in a TF1 graph (at top level "
+            "or under `with tf.Graph().as_default():`).")
+    if shape is None:
+        raise NotImplementedError(
+            "tf.placeholder(shape=None) (unknown rank) is not supported yet: give the "
+            "rank, with None for unknown sizes, e.g. shape=[None, 784].")
+    dims = shape.as_list() if hasattr(shape, "as_list") else list(shape)
+    op_name = graph.unique_name(name or "Placeholder")
+    op = make_operation(graph, op_name, "Placeholder", [], None,
+                        [probe_avals(dims, dtype)], kind="placeholder",
+                        attrs={"dtype": np.dtype(dtype), "shape": dims})
+    return op.outputs[0]

@@ -1,0 +1,248 @@
+"""TF1's `tf.Session`: runs fetches of a graph, each distinct run compiled once.
+
+Variable values live in the session, keyed by variable name (the same keys as
+`transform`'s params). A `run` is keyed by its fetches, its feed keys and the
+shapes and dtypes of the fed values; the first run of a key traces the ops it
+needs (`interpreter.Plan`) into one function and compiles it with `jax.jit`,
+donating the buffers of the variables it writes. Later runs of the same key
+reuse the compiled function: a steady training loop compiles once
+(`compile_count` says how many times this session compiled).
+"""
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable
+from typing import Any
+
+import jax
+import numpy as np
+
+from minitf.core.arraylike import ArrayLike
+from minitf.core.dtypes import storage_dtype
+from minitf.core.frame import Graph, get_default_graph
+from minitf.core.shapes import TensorShape
+from minitf.core.symbolic import graph_tensor
+from minitf.core.tensor import Operation, Tensor, default_session
+from minitf.graph.errors import FailedPreconditionError, InvalidArgumentError
+from minitf.graph.interpreter import Plan, execute
+
+__all__ = ["InteractiveSession", "Session", "set_random_seed"]
+
+
+def _is_fetch_leaf(x: Any) -> bool:
+    return isinstance(x, (Tensor, Operation, ArrayLike, str))
+
+
+def _tf_shape(shape: TensorShape) -> str:
+    return "(" + ", ".join("?" if d is None else str(d) for d in shape) + \
+        ("," if len(shape) == 1 else "") + ")"
+
+
+class _Compiled:
+    """One compiled run: the plan, its fetched tensors and the jitted step."""
+
+    def __init__(self, plan: Plan, feeds: list[Tensor], fetches: list[Tensor]) -> None:
+        self.plan = plan
+
+        def step(donated: dict[str, Any], kept: dict[str, Any], feed_values: list[Any],
+                 key: jax.Array) -> tuple[list[Any], dict[str, Any]]:
+            env, new = execute(plan, dict(zip(feeds, feed_values, strict=True)),
+                               {**kept, **donated}, key)
+            return [env[t] for t in fetches], new
+
+        self.step: Callable[..., Any] = jax.jit(step, donate_argnums=(0,))
+
+
+class Session:
+    """A TF1 session over a graph (the default graph if none is given)."""
+
+    def __init__(self, target: str = "", graph: Graph | None = None, config: Any = None) -> None:
+        self._graph = graph if graph is not None else get_default_graph()
+        if not self._graph.is_graph_mode:
+            raise RuntimeError("tf.Session needs a TF1 graph; inside minitf.transform the "
+                               "function's return values are its results.")
+        self._values: dict[str, jax.Array] = {}
+        self._plans: dict[Any, Plan] = {}
+        self._compiled: dict[Any, _Compiled] = {}
+        self.compile_count = 0
+        self._runs = 0
+        self._closed = False
+        self._contexts: list[contextlib.ExitStack] = []
+
+    @property
+    def graph(self) -> Graph:
+        return self._graph
+
+    # -- run ------------------------------------------------------------------------
+    def run(self, fetches: Any, feed_dict: Any = None, options: Any = None,
+            run_metadata: Any = None) -> Any:
+        """Values of `fetches` (any nesting of tensors, ops, variables, names)."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        leaves, treedef = jax.tree_util.tree_flatten(fetches, is_leaf=_is_fetch_leaf)
+        elements = [self._element(leaf) for leaf in leaves]
+        feeds = self._feeds(feed_dict)
+        fetch_tensors = list(dict.fromkeys(e for e in elements if isinstance(e, Tensor)))
+        if fetch_tensors or any(isinstance(e, Operation) for e in elements):
+            values = self._run(elements, fetch_tensors, feeds)
+        else:
+            values = {}
+        out = [_to_numpy(values[e]) if isinstance(e, Tensor)
+               else None if isinstance(e, Operation) else _to_numpy(e) for e in elements]
+        return jax.tree_util.tree_unflatten(treedef, out)
+
+    def _element(self, fetch: Any) -> Any:
+        if isinstance(fetch, str):
+            fetch = self._graph.as_graph_element(fetch)
+        if isinstance(fetch, (Tensor, Operation)):
+            if fetch.graph is not self._graph:
+                raise ValueError(f"Fetch argument {fetch!r} cannot be interpreted as a "
+                                 "Tensor. (it is not an element of this graph.)")
+            return fetch
+        if isinstance(fetch, ArrayLike):
+            tensor = graph_tensor(fetch)
+            return tensor if tensor is not None else fetch.value()
+        if fetch is None:
+            raise TypeError("Fetch argument None has invalid type <class 'NoneType'>")
+        return fetch  # an eager value (constant-folded at build time)
+
+    def _feeds(self, feed_dict: Any) -> dict[Tensor, np.ndarray]:
+        feeds: dict[Tensor, np.ndarray] = {}
+        for key, value in (feed_dict or {}).items():
+            keys, tree = jax.tree_util.tree_flatten(key, is_leaf=_is_fetch_leaf)
+            values = tree.flatten_up_to(value) if len(keys) > 1 or tree.num_nodes > 1 \
+                else [value]
+            for k, v in zip(keys, values, strict=True):
+                tensor = self._element(k)
+                if not isinstance(tensor, Tensor):
+                    raise TypeError(f"The key of a feed_dict must be a tensor or a "
+                                    f"placeholder; got {k!r}.")
+                feeds[tensor] = self._feed_value(tensor, v)
+        return feeds
+
+    @staticmethod
+    def _feed_value(tensor: Tensor, value: Any) -> np.ndarray:
+        dtype = storage_dtype(tensor.dtype)
+        try:
+            array = np.asarray(value, dtype=dtype)
+        except (TypeError, ValueError) as err:
+            raise ValueError(f"Cannot feed value {value!r} for Tensor '{tensor.name}' of "
+                             f"dtype {tensor.dtype.name}: {err}") from None
+        shape = tensor.shape
+        if array.ndim != len(shape) or any(
+                d is not None and d != n for d, n in zip(shape, array.shape, strict=True)):
+            raise ValueError(f"Cannot feed value of shape {array.shape} for Tensor "
+                             f"'{tensor.name}', which has shape '{_tf_shape(shape)}'")
+        return array
+
+    def _run(self, elements: list[Any], fetch_tensors: list[Tensor],
+             feeds: dict[Tensor, np.ndarray]) -> dict[Tensor, Any]:
+        feed_tensors = list(feeds)
+        plan_key = (tuple(id(e) for e in elements), tuple(id(t) for t in feed_tensors))
+        plan = self._plans.get(plan_key)
+        if plan is None:
+            targets = [e.op if isinstance(e, Tensor) else e for e in elements
+                       if isinstance(e, (Tensor, Operation))]
+            # (graph elements live as long as their graph: their ids are stable keys)
+            plan = self._plans[plan_key] = Plan(targets, set(feed_tensors))
+        for op in plan.placeholders:
+            if op.outputs[0] not in feeds:
+                dims = ",".join("?" if d is None else str(d) for d in op.outputs[0].shape)
+                raise InvalidArgumentError(
+                    None, op, f"You must feed a value for placeholder tensor '{op.name}' "
+                    f"with dtype {op.outputs[0].dtype.name} and shape [{dims}]")
+        missing = [name for name in plan.reads
+                   if name not in self._values and name not in plan.initializes]
+        if missing:
+            raise FailedPreconditionError(
+                None, None, f"Attempting to use uninitialized value {missing[0]}\n"
+                f"\t [[{{{{node {missing[0]}/read}}}}]] (run "
+                "tf.global_variables_initializer() first)")
+        donated_names = tuple(n for n in plan.writes if n in self._values)
+        key = (plan_key, donated_names,
+               tuple((a.shape, a.dtype.str) for a in feeds.values()))
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = _Compiled(plan, feed_tensors, fetch_tensors)
+            self.compile_count += 1
+        donated = {n: self._values.pop(n) for n in donated_names}
+        kept = {n: self._values[n] for n in plan.reads
+                if n not in donated and n in self._values}
+        self._runs += 1
+        run_key = jax.random.fold_in(self._base_key(), self._runs)
+        try:
+            fetched, new = compiled.step(donated, kept, list(feeds.values()), run_key)
+        except Exception:
+            self._values.update(donated)  # a failed run loses nothing
+            raise
+        self._values.update(new)
+        return dict(zip(fetch_tensors, fetched, strict=True))
+
+    def _base_key(self) -> jax.Array:
+        seed = self._graph.seed
+        return jax.random.PRNGKey(seed if seed is not None else 0)
+
+    # -- state ------------------------------------------------------------------------
+    def variable_values(self) -> dict[str, np.ndarray]:
+        """The session's variable values by name (the params dict `transform` uses)."""
+        return {name: np.asarray(value) for name, value in self._values.items()}
+
+    def load_values(self, values: dict[str, Any]) -> None:
+        """Set variables by name (e.g. TF's initial values, or params from `transform`)."""
+        by_name = self._graph.variables_by_name
+        for name, value in values.items():
+            var = by_name.get(name)
+            if var is None:
+                raise KeyError(f"No variable named {name!r} in this session's graph.")
+            array = np.asarray(value, dtype=storage_dtype(var.dtype))
+            if array.shape != tuple(var.shape):
+                raise ValueError(f"Cannot load a value of shape {array.shape} into {name!r} "
+                                 f"of shape {tuple(var.shape)}.")
+            self._values[name] = jax.numpy.asarray(array)
+
+    # -- lifetime -------------------------------------------------------------------
+    def as_default(self) -> contextlib.AbstractContextManager[Session]:
+        return default_session(self)
+
+    def close(self) -> None:
+        self._closed = True
+        self._values.clear()
+
+    def __enter__(self) -> Session:
+        stack = contextlib.ExitStack()
+        stack.enter_context(self._graph.as_default())
+        stack.enter_context(self.as_default())
+        self._contexts.append(stack)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._contexts:
+            self._contexts.pop().close()
+        self.close()
+
+
+class InteractiveSession(Session):
+    """A session that makes itself the default on construction (for shells)."""
+
+    def __init__(self, target: str = "", graph: Graph | None = None, config: Any = None) -> None:
+        super().__init__(target, graph, config)
+        self._ctx = self.as_default()
+        self._ctx.__enter__()
+
+    def close(self) -> None:
+        if not self._closed:
+            self._ctx.__exit__(None, None, None)
+        super().close()
+
+
+def _to_numpy(value: Any) -> Any:
+    array = np.asarray(value)
+    return array[()] if array.ndim == 0 else array
+
+
+def set_random_seed(seed: int) -> None:
+    """TF1's graph-level seed: variables' initial values and random ops derive from it."""
+    graph = get_default_graph()
+    graph.seed = seed
+    if graph.is_eager:
+        graph.source.set_seed(seed)  # type: ignore[attr-defined]
