@@ -98,6 +98,7 @@ from minitf.graph import (
     get_default_session,
     global_variables_initializer,
     gradients,
+    graph_function,
     group,
     initialize_all_variables,
     local_variables_initializer,
@@ -136,7 +137,7 @@ __all__ = sorted({
     "variance_scaling_initializer", "zeros_initializer", "tf_op", "InteractiveSession",
     "Session", "global_variables_initializer", "initialize_all_variables",
     "local_variables_initializer", "set_random_seed", "variables_initializer",
-    "Operation", "Tensor", "errors", "get_default_session", "gradients", "group", "no_op",
+    "Operation", "Tensor", "errors", "get_default_session", "gradients", "graph_function", "group", "no_op",
     "placeholder", "disable_eager_execution", "enable_eager_execution", "executing_eagerly",
     "__version__", *_ops_all, *_LAZY_SUBPACKAGES,
 })

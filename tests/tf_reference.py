@@ -58,10 +58,10 @@ def run_tf(build, inputs, randomize=True, run_update_ops=False, seed=0):
                 for v in variables:
                     v.load(_random_like(rng, v.op.name, sess.run(v)), sess)
             params = {v.op.name: sess.run(v) for v in variables}
+            # Outputs first, then the updates (in one run, TF's reads race with them).
+            outputs = sess.run(out, feed)
             if run_update_ops:
-                outputs, _ = sess.run([out, tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)], feed)
-            else:
-                outputs = sess.run(out, feed)
+                sess.run(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS), feed)
             updated = {v.op.name: sess.run(v) for v in variables}
     return TFRun([v.op.name for v in variables], {v.op.name: tuple(v.shape.as_list())
                                                   for v in variables},

@@ -22,6 +22,7 @@ import jax.numpy as jnp
 
 from minitf.core.frame import Graph, get_default_graph
 from minitf.core.sources import ReplaySource
+from minitf.core.subgraphs import graph_cond, graph_scan, graph_while_loop, is_concrete_bool
 
 
 @contextlib.contextmanager
@@ -59,8 +60,13 @@ def _first(tree: Any) -> Any:
 
 def scan(f: Callable[[Any, Any], tuple[Any, Any]], init: Any, xs: Any = None,
          length: int | None = None, reverse: bool = False, unroll: int = 1) -> tuple[Any, Any]:
-    """`jax.lax.scan` whose body may call get_variable / layers (weights shared over steps)."""
+    """`jax.lax.scan` whose body may call get_variable / layers (weights shared over steps).
+
+    In a TF1 graph the body is traced once into the graph (see `subgraphs`).
+    """
     graph = get_default_graph()
+    if graph.is_graph_mode:
+        return graph_scan(f, init, xs, length, reverse, unroll)
     # A fresh key per scan (two scans in one trace must not share step keys).
     base = graph.next_rng_key() if graph.has_rng() else None
     steps = length if xs is None else jax.tree_util.tree_leaves(xs)[0].shape[0]
@@ -122,10 +128,23 @@ def remat(f: Callable[..., Any], **checkpoint_kwargs: Any) -> Callable[..., Any]
 checkpoint = remat
 
 
-def cond(pred: Any, true_fn: Callable[..., Any], false_fn: Callable[..., Any],
-         *operands: Any) -> Any:
-    """`jax.lax.cond` whose branches may create variables (both branches' are created)."""
+def cond(pred: Any, true_fn: Callable[..., Any] | None = None,
+         false_fn: Callable[..., Any] | None = None, *operands: Any, strict: bool = False,
+         name: str | None = None, fn1: Callable[..., Any] | None = None,
+         fn2: Callable[..., Any] | None = None) -> Any:
+    """`jax.lax.cond` whose branches may create variables (both branches' are created).
+
+    In a TF1 graph it is TF's `tf.cond(pred, true_fn, false_fn)`: a Python bool picks
+    a branch now; a boolean tensor builds both branches and picks one per run.
+    """
+    true_fn, false_fn = true_fn or fn1, false_fn or fn2
+    if true_fn is None or false_fn is None:
+        raise TypeError("cond(): true_fn and false_fn are required.")
     graph = get_default_graph()
+    if graph.is_graph_mode:
+        if is_concrete_bool(pred):
+            return true_fn(*operands) if pred else false_fn(*operands)
+        return graph_cond(pred, lambda: true_fn(*operands), lambda: false_fn(*operands), name)
 
     def probe() -> None:
         true_fn(*operands)
@@ -134,10 +153,19 @@ def cond(pred: Any, true_fn: Callable[..., Any], false_fn: Callable[..., Any],
     return _lift(graph, probe, lambda: jax.lax.cond(pred, true_fn, false_fn, *operands))
 
 
-def while_loop(cond_fun: Callable[[Any], Any], body_fun: Callable[[Any], Any],
-               init_val: Any) -> Any:
-    """`jax.lax.while_loop` whose body may create variables."""
+def while_loop(cond_fun: Callable[..., Any], body_fun: Callable[..., Any], init_val: Any,
+               shape_invariants: Any = None, parallel_iterations: int = 10,
+               back_prop: bool = True, swap_memory: bool = False, name: str | None = None,
+               maximum_iterations: int | None = None,
+               return_same_structure: bool = False) -> Any:
+    """`jax.lax.while_loop` whose body may create variables.
+
+    In a TF1 graph it is TF's `tf.while_loop(cond, body, loop_vars)` (cond and body
+    take the loop variables unpacked), lowered to `lax.while_loop` (no gradient).
+    """
     graph = get_default_graph()
+    if graph.is_graph_mode:
+        return graph_while_loop(cond_fun, body_fun, init_val, maximum_iterations, name)
 
     def probe() -> None:
         cond_fun(init_val)

@@ -99,7 +99,7 @@ def trace_subgraph(fn: Callable[..., Any], arg_avals: Sequence[tuple[Aval, Aval]
     graph = get_default_graph()
     first_id = len(graph.get_operations())
     args = [_arg(graph, avals, name) for avals in arg_avals]
-    out = fn(*jax.tree_util.tree_unflatten(arg_tree, args))
+    out = fn(*jax.tree_util.tree_unflatten(arg_tree, args)) if arg_tree is not None else fn()
     leaves, out_tree = jax.tree_util.tree_flatten(out, is_leaf=_is_leaf)
     results = [_as_tensor(graph, leaf) for leaf in leaves]
     return Subgraph(graph, args, results, first_id), out_tree
@@ -148,9 +148,10 @@ def graph_scan(f: Callable[[Any, Any], tuple[Any, Any]], init: Any, xs: Any,
         (jax.tree_util.tree_unflatten(carry_tree, [0] * n_carry),
          None if xs_tree is None else jax.tree_util.tree_unflatten(xs_tree, [0] * len(xs_in))))
     sub, out_tree = trace_subgraph(body_fn, [*carry_avals, *step_avals], flat_tree, "while")
-    carry_out_tree, ys_tree = out_tree.children() if out_tree.num_children == 2 else (None, None)
-    if carry_out_tree is None:
+    children = out_tree.children()
+    if len(children) != 2:
         raise TypeError("scan body must return a pair (carry, y).")
+    ys_tree = children[1]
     new_carry, ys = sub.results[:n_carry], sub.results[n_carry:]
     for old, new in zip(carry_in, new_carry, strict=True):
         if old.shape != new.shape and any(

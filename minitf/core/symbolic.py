@@ -15,6 +15,7 @@ internally never claim names in the user's graph.
 from __future__ import annotations
 
 import contextlib
+import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -119,7 +120,27 @@ def _infer(compute: Callable[..., Any], inputs: list[Tensor], kind: str, shape_o
             if i == 1 and same_inputs:
                 per_probe.append(per_probe[0])
                 break
-            out = _probe(compute, inputs, i, kind, shape_only)
+            try:
+                out = _probe(compute, inputs, i, kind, shape_only)
+            except Exception as err:
+                if i == 0 and same_inputs:  # the op's own error (TF raises it at build time)
+                    _drop_jax_traceback_note(err)
+                    raise
+                # TF merges an unknown dim with a known one (concat, broadcasting): retry
+                # with unknown dims set to the known sizes other inputs have there.
+                try:
+                    out = _probe(compute, inputs, i, kind, shape_only, _unified(inputs, i))
+                except Exception:
+                    out = None
+                if out is not None:
+                    leaves, out_tree = jax.tree_util.tree_flatten(out)
+                    per_probe.append(leaves)
+                    continue
+                raise ValueError(
+                    f"{err}\n(minitf infers static shapes with unknown dimensions set to "
+                    f"{PROBES[i]}; inputs: {[str(t.shape) for t in inputs]}. If an unknown "
+                    "dimension must equal a known one here, give it statically: a "
+                    "placeholder shape, or tensor.set_shape(...).)") from err
             leaves, out_tree = jax.tree_util.tree_flatten(out)
             per_probe.append(leaves)
     avals: list[tuple[Aval, Aval]] = []
@@ -131,17 +152,40 @@ def _infer(compute: Callable[..., Any], inputs: list[Tensor], kind: str, shape_o
     return out_tree, avals, values
 
 
+def _drop_jax_traceback_note(err: BaseException) -> None:
+    """JAX notes on errors raised inside its tracing that it hid its frames; an op's own
+    argument errors are TF's errors, and read exactly as TF's."""
+    notes = getattr(err, "__notes__", None)
+    if notes:
+        err.__notes__ = [n for n in notes if "JAX has removed its internal frames" not in n]
+
+
+def _unified(inputs: list[Tensor], i: int) -> list[Aval]:
+    """Probe `i` avals with each unknown dim set to a known size another input of the
+    same rank has on that axis (TF's merge of an unknown and a known dimension)."""
+    known: dict[tuple[int, int], int] = {}
+    for t in inputs:
+        for axis, dim in enumerate(t.shape.as_list()):
+            if dim is not None and dim != 1:
+                known.setdefault((t.ndim, axis), dim)
+    avals = []
+    for t in inputs:
+        aval = t.probe_aval(i)
+        dims = tuple(known.get((t.ndim, axis), size) if dim is None else size
+                     for axis, (dim, size) in enumerate(zip(t.shape.as_list(), aval.shape,
+                                                            strict=True)))
+        avals.append(make_aval(dims, aval.dtype))
+    return avals
+
+
 def _probe(compute: Callable[..., Any], inputs: list[Tensor], i: int, kind: str,
-           shape_only: bool) -> Any:
-    """Run `compute` on probe `i`: concretely where every input has a probe value (or
-    only shapes matter), else abstractly with the concrete ones closed over."""
+           shape_only: bool, avals: list[Aval] | None = None) -> Any:
+    """Run `compute` on probe `i`: abstractly, with inputs that have probe values closed
+    over; then concretely if every input has one and the result is small (shape math)."""
     if shape_only:
         with jax.ensure_compile_time_eval():
             return compute(*(t.probe_aval(i) for t in inputs))
     known = [t.probe_value(i) for t in inputs]
-    if kind == "op" and inputs and all(v is not None for v in known):
-        with jax.ensure_compile_time_eval():
-            return compute(*known)
     abstract = [j for j, v in enumerate(known) if v is None]
 
     def partial(*avals: Any) -> Any:
@@ -150,7 +194,19 @@ def _probe(compute: Callable[..., Any], inputs: list[Tensor], i: int, kind: str,
             full[j] = value
         return compute(*full)
 
-    return jax.eval_shape(partial, *(inputs[j].probe_aval(i) for j in abstract))
+    shapes = jax.eval_shape(partial, *(inputs[j].probe_aval(i) if avals is None else avals[j]
+                                       for j in abstract))
+    if kind == "op" and not abstract and all(
+            _is_small_int(x) for x in jax.tree_util.tree_leaves(shapes)):
+        with jax.ensure_compile_time_eval():
+            return compute(*known)
+    return shapes
+
+
+def _is_small_int(aval: Any) -> bool:
+    dtype = np.dtype(aval.dtype)
+    return (math.prod(aval.shape) <= _PROBE_VALUE_LIMIT
+            and (np.issubdtype(dtype, np.integer) or dtype == np.bool_))
 
 
 def _aval_of(x: Any) -> Aval:

@@ -15,12 +15,13 @@ from minitf.graph.control import (
     no_op,
     variables_initializer,
 )
+from minitf.graph.function import graph_function
 from minitf.graph.gradients import gradients
 from minitf.graph.session import InteractiveSession, Session, set_random_seed
 
 __all__ = [
     "InteractiveSession", "Operation", "Session", "Tensor", "errors", "get_default_session",
-    "global_variables_initializer", "gradients", "group", "initialize_all_variables",
+    "global_variables_initializer", "gradients", "graph_function", "group", "initialize_all_variables",
     "local_variables_initializer", "no_op", "placeholder", "set_random_seed",
     "variables_initializer",
 ]

@@ -15,6 +15,7 @@ import numpy as np
 from minitf.core.frame import get_default_graph
 from minitf.core.symbolic import graph_tensor
 from minitf.core.tensor import Operation, Tensor, make_operation
+from minitf.graph.interpreter import all_inputs
 
 __all__ = ["gradients", "upstream_ops"]
 
@@ -28,7 +29,7 @@ def upstream_ops(ys: Sequence[Tensor]) -> list[Operation]:
         if op.id in seen:
             continue
         seen[op.id] = op
-        stack.extend(t.op for t in op.inputs)
+        stack.extend(t.op for t in all_inputs(op))
         if op.kind == "gradients":
             stack.extend(t.op for t in op.attrs["xs"])
     return [seen[i] for i in sorted(seen)]
@@ -47,7 +48,7 @@ def _as_x(x: Any) -> Tensor:
 def _depends_on(op: Operation, marked: set[Tensor], affected: set[int]) -> bool:
     if op.kind == "read" and op.inputs[0] in marked:
         return True
-    return any(t in marked or t.op.id in affected for t in op.inputs)
+    return any(t in marked or t.op.id in affected for t in all_inputs(op))
 
 
 def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
@@ -74,7 +75,7 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
             affected.add(op.id)
             path.append(op)
     reached = {x for x in x_list if x in targets or any(
-        (op.kind == "read" and op.inputs[0] is x) or any(t is x for t in op.inputs)
+        (op.kind == "read" and op.inputs[0] is x) or any(t is x for t in all_inputs(op))
         for op in path)}
     connected = [x for x in x_list
                  if x in reached and np.issubdtype(x.dtype, np.inexact)]

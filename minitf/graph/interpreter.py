@@ -25,7 +25,7 @@ import numpy as np
 from minitf.core.symbolic import evaluation_frame
 from minitf.core.tensor import Operation, Tensor
 
-__all__ = ["Plan", "execute"]
+__all__ = ["Plan", "all_inputs", "execute"]
 
 
 class Plan:
@@ -41,7 +41,7 @@ class Plan:
             if op.outputs and all(t in fed for t in op.outputs) and op.kind != "assign":
                 continue
             needed[op.id] = op
-            stack.extend(t.op for t in op.inputs if t not in fed)
+            stack.extend(t.op for t in all_inputs(op) if t not in fed)
             stack.extend(op.control_inputs)
         self.ops = [needed[i] for i in sorted(needed)]
         self.writes = sorted({name for op in self.ops if op.kind == "assign"
@@ -56,6 +56,12 @@ class Plan:
         self.placeholders = [op for op in self.ops if op.kind == "placeholder"]
 
 
+def all_inputs(op: Operation) -> list[Tensor]:
+    """An op's inputs and, for control flow, the outside tensors its bodies use."""
+    captures = op.attrs.get("captures")
+    return [*op.inputs, *captures] if captures else op.inputs
+
+
 def _variable_name(op: Operation) -> str:
     return op.name if op.kind == "variable" else op.inputs[0].op.name
 
@@ -64,8 +70,13 @@ def _op_key(run_key: jax.Array, op: Operation) -> jax.Array:
     return jax.random.fold_in(run_key, zlib.crc32(op.name.encode()) & 0x7FFFFFFF)
 
 
-def _concrete(values: Sequence[Any]) -> bool:
-    return bool(values) and all(isinstance(v, (np.ndarray, np.generic)) for v in values)
+#: Ops on concrete values with outputs this small are folded at trace time (shape math).
+_FOLD_LIMIT = 1024
+
+
+def _foldable(op: Operation, values: Sequence[Any]) -> bool:
+    return (all(isinstance(v, (np.ndarray, np.generic)) for v in values)
+            and all(np.prod(t.probe_aval(0).shape) <= _FOLD_LIMIT for t in op.outputs))
 
 
 class _Run:
@@ -90,7 +101,7 @@ class _Run:
 
     def step(self, op: Operation) -> None:
         kind = op.kind
-        if kind in ("noop", "placeholder"):
+        if kind in ("noop", "placeholder", "arg"):
             return
         if kind == "variable":  # fetched directly (reads go through their read ops)
             if op.name in self.start or op.name in self.current:
@@ -109,10 +120,12 @@ class _Run:
                     if op.attrs.get("reads_refs", True) else [])
             outputs, new = op.compute(*refs, *values)  # type: ignore[misc]
             self.current.update(zip(op.writes, new, strict=True))
+        elif kind == "control":
+            outputs = op.compute(self._runner(op), *values)  # type: ignore[misc]
         elif kind == "random":
             with evaluation_frame(_op_key(self.run_key, op)):
                 outputs = op.compute(*values)  # type: ignore[misc]
-        elif _concrete(values):  # shape arithmetic: fold it at trace time
+        elif _foldable(op, values):  # constants and shape arithmetic: fold at trace time
             with evaluation_frame(), jax.ensure_compile_time_eval():
                 outputs = jax.tree_util.tree_map(np.asarray, op.compute(*values))  # type: ignore[misc]
         else:
@@ -121,6 +134,21 @@ class _Run:
         leaves = jax.tree_util.tree_leaves(outputs)
         for tensor, value in zip(op.outputs, leaves, strict=True):
             self.env[tensor] = value
+
+    def _runner(self, op: Operation) -> Any:
+        """How a control op evaluates one of its subgraphs (a loop body, a branch)."""
+        key = _op_key(self.run_key, op)
+
+        def run_subgraph(sub: Any, arg_values: Sequence[Any], index: Any) -> list[Any]:
+            env = dict(self.env)
+            env.update(zip(sub.args, arg_values, strict=True))
+            inner = _Run(env, self.start, jax.random.fold_in(key, index), self.overrides)
+            inner.current = self.current
+            for body_op in sub.ops:
+                inner.step(body_op)
+            return [env[r] for r in sub.results]
+
+        return run_subgraph
 
     def _gradients(self, op: Operation) -> None:
         """d(sum of ys)/d(xs): a vjp through the ops between xs and ys."""

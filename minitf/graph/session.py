@@ -41,11 +41,13 @@ def _tf_shape(shape: TensorShape) -> str:
 class _Compiled:
     """One compiled run: the plan, its fetched tensors and the jitted step."""
 
-    def __init__(self, plan: Plan, feeds: list[Tensor], fetches: list[Tensor]) -> None:
+    def __init__(self, plan: Plan, feeds: list[Tensor], fetches: list[Tensor],
+                 seed: int) -> None:
         self.plan = plan
 
         def step(donated: dict[str, Any], kept: dict[str, Any], feed_values: list[Any],
-                 key: jax.Array) -> tuple[list[Any], dict[str, Any]]:
+                 run: jax.Array) -> tuple[list[Any], dict[str, Any]]:
+            key = jax.random.fold_in(jax.random.PRNGKey(seed), run)
             env, new = execute(plan, dict(zip(feeds, feed_values, strict=True)),
                                {**kept, **donated}, key)
             return [env[t] for t in fetches], new
@@ -163,24 +165,21 @@ class Session:
                tuple((a.shape, a.dtype.str) for a in feeds.values()))
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compiled[key] = _Compiled(plan, feed_tensors, fetch_tensors)
+            seed = self._graph.seed if self._graph.seed is not None else 0
+            compiled = self._compiled[key] = _Compiled(plan, feed_tensors, fetch_tensors, seed)
             self.compile_count += 1
         donated = {n: self._values.pop(n) for n in donated_names}
         kept = {n: self._values[n] for n in plan.reads
                 if n not in donated and n in self._values}
         self._runs += 1
-        run_key = jax.random.fold_in(self._base_key(), self._runs)
         try:
-            fetched, new = compiled.step(donated, kept, list(feeds.values()), run_key)
+            fetched, new = compiled.step(donated, kept, list(feeds.values()),
+                                         np.uint32(self._runs))
         except Exception:
             self._values.update(donated)  # a failed run loses nothing
             raise
         self._values.update(new)
         return dict(zip(fetch_tensors, fetched, strict=True))
-
-    def _base_key(self) -> jax.Array:
-        seed = self._graph.seed
-        return jax.random.PRNGKey(seed if seed is not None else 0)
 
     # -- state ------------------------------------------------------------------------
     def variable_values(self) -> dict[str, np.ndarray]:

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from typing import Any
 
 import jax
-import jax.numpy as jnp
 
 from minitf import ops as _ops
 from minitf.core import (
@@ -37,6 +36,7 @@ from minitf.core import (
     variable_scope,
 )
 from minitf.core import dtypes as _dtypes
+from minitf.core.tensor import is_symbolic
 from minitf.nn import activations as _activations
 from minitf.nn.ops import bias_add
 
@@ -99,6 +99,11 @@ class _GraphState:
         self.outer_scope: Any = None    # RNNCell.__call__'s cached variable_scope
 
 
+def _batch(batch_size: Any) -> Any:
+    """A batch size: an int, or a graph tensor when the batch is only known at run time."""
+    return batch_size if is_symbolic(batch_size) else int(batch_size)
+
+
 def _zero_state_tensors(state_size: Any, batch_size: int, dtype: Any) -> Any:
     def zeros(size: Any) -> jax.Array:
         dims = [size] if isinstance(size, int) else list(size)
@@ -146,7 +151,7 @@ class RNNCell:
     def zero_state(self, batch_size: int, dtype: Any) -> Any:
         """Zeros shaped like `state_size` with a leading `batch_size` (tuples stay tuples)."""
         with name_scope(type(self).__name__ + "ZeroState"):
-            return _zero_state_tensors(self.state_size, int(batch_size), dtype)
+            return _zero_state_tensors(self.state_size, _batch(batch_size), dtype)
 
     def get_initial_state(self, inputs: Any = None, batch_size: int | None = None,
                           dtype: Any = None) -> Any:
@@ -224,7 +229,7 @@ class LayerRNNCell(RNNCell):
 
 
 def _input_depth(inputs: Any) -> int:
-    shape = jnp.shape(unwrap(inputs))
+    shape = unwrap(inputs).shape
     if len(shape) != 2:
         raise ValueError(f"Input should be a rank-2 [batch, depth] tensor; received shape "
                          f"{tuple(shape)}")
@@ -450,7 +455,7 @@ class MultiRNNCell(RNNCell):
         with name_scope(type(self).__name__ + "ZeroState"):
             if self._state_is_tuple:
                 return tuple(cell.zero_state(batch_size, dtype) for cell in self._cells)
-            return _zero_state_tensors(self.state_size, int(batch_size), dtype)
+            return _zero_state_tensors(self.state_size, _batch(batch_size), dtype)
 
     def call(self, inputs: Any, state: Any) -> tuple[Any, Any]:
         position, current, new_states = 0, inputs, []

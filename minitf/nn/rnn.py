@@ -15,8 +15,10 @@ from typing import Any
 import jax
 import jax.numpy as jnp
 
+from minitf import ops as _ops
 from minitf.core import as_jax_array, name_scope, scan, unwrap, variable_scope
 from minitf.nn.cells import assert_like_rnncell
+from minitf.ops import tf_op
 
 
 def _leaves(tree: Any) -> list[Any]:
@@ -31,10 +33,10 @@ def _initial_state(cell: Any, initial_state: Any, dtype: Any, batch_size: int) -
     return cell.get_initial_state(inputs=None, batch_size=batch_size, dtype=dtype)
 
 
-def _zero_output(cell: Any, batch_size: int, dtype: Any) -> Any:
+def _zero_output(cell: Any, batch_size: Any, dtype: Any) -> Any:
     def zeros(size: Any) -> jax.Array:
         dims = [size] if isinstance(size, int) else list(size)
-        return jnp.zeros([batch_size, *dims], dtype)
+        return _ops.zeros([batch_size, *dims], dtype)
 
     return jax.tree_util.tree_map(zeros, cell.output_size)
 
@@ -52,15 +54,27 @@ def _repack(structure: Any, tree: Any) -> Any:
 def _copy_through(done: jax.Array, old: Any, new: Any) -> Any:
     """Where `done` (per batch row), keep `old`; else take `new` (TF's where on rows)."""
     def pick(o: jax.Array, n: jax.Array) -> jax.Array:
-        return jnp.where(done.reshape(done.shape + (1,) * (n.ndim - 1)), o, n)
+        rows = _ops.reshape(done, [-1] + [1] * (n.ndim - 1))
+        return _ops.where(_ops.logical_or(rows, _ops.zeros_like(n, dtype=bool)), o, n)
 
     return jax.tree_util.tree_map(pick, old, new)
+
+
+def _swap_batch_and_time(x: Any) -> Any:
+    return _ops.transpose(x, [1, 0, *range(2, x.ndim)])
+
+
+def _dim(x: Any, axis: int) -> Any:
+    """A static size if known, else (in a graph) the size at run time, as TF's rnn does."""
+    size = x.shape[axis]
+    size = getattr(size, "value", size)
+    return size if size is not None else _ops.shape(x)[axis]
 
 
 def _sequence_length(sequence_length: Any) -> jax.Array | None:
     if sequence_length is None:
         return None
-    lengths = as_jax_array(sequence_length).astype(jnp.int32)
+    lengths = _ops.cast(sequence_length, jnp.int32)
     if lengths.ndim != 1:
         raise ValueError("Argument sequence_length must be a vector of length batch_size. "
                          f"Received sequence_length of shape: {lengths.shape}")
@@ -81,9 +95,9 @@ def dynamic_rnn(cell: Any, inputs: Any, sequence_length: Any = None, initial_sta
     with variable_scope(scope or "rnn"):
         inputs = jax.tree_util.tree_map(lambda x: as_jax_array(x), inputs)
         if not time_major:
-            inputs = jax.tree_util.tree_map(lambda x: jnp.swapaxes(x, 0, 1), inputs)
+            inputs = jax.tree_util.tree_map(_swap_batch_and_time, inputs)
         first = jax.tree_util.tree_leaves(inputs)[0]
-        steps, batch_size = first.shape[0], first.shape[1]
+        steps, batch_size = _dim(first, 0), _dim(first, 1)
         lengths = _sequence_length(sequence_length)
         state = _initial_state(cell, initial_state, dtype, batch_size)
         out_dtype = _leaves(state)[0].dtype
@@ -101,9 +115,9 @@ def dynamic_rnn(cell: Any, inputs: Any, sequence_length: Any = None, initial_sta
             return new_state, output
 
         with name_scope("while"):
-            final_state, outputs = scan(step, state, (jnp.arange(steps), inputs))
+            final_state, outputs = scan(step, state, (_ops.range(steps), inputs))
         if not time_major:
-            outputs = jax.tree_util.tree_map(lambda x: jnp.swapaxes(x, 0, 1), outputs)
+            outputs = jax.tree_util.tree_map(_swap_batch_and_time, outputs)
         # A state_size that is not a plain structure of sizes: keep the fed structure.
         with contextlib.suppress(ValueError):
             final_state = _repack(cell.state_size, final_state)
@@ -123,7 +137,7 @@ def static_rnn(cell: Any, inputs: Sequence[Any], initial_state: Any = None, dtyp
         raise ValueError("Argument `inputs` must not be empty.")
     outputs = []
     with variable_scope(scope or "rnn") as varscope:
-        batch_size = _leaves(inputs[0])[0].shape[0]
+        batch_size = _dim(_leaves(inputs[0])[0], 0)
         state = _initial_state(cell, initial_state, dtype, batch_size)
         lengths = _sequence_length(sequence_length)
         zero_output = (_zero_output(cell, batch_size, _leaves(state)[0].dtype)
@@ -141,10 +155,18 @@ def static_rnn(cell: Any, inputs: Sequence[Any], initial_state: Any = None, dtyp
         return outputs, state
 
 
-def _reverse_sequences(x: jax.Array, lengths: jax.Array | None, time_axis: int) -> jax.Array:
+def _reverse_sequences(x: Any, lengths: Any, time_axis: int) -> Any:
     """TF's reverse_sequence (or a plain reverse without lengths) along `time_axis`."""
     if lengths is None:
-        return jnp.flip(x, time_axis)
+        return _ops.reverse(x, [time_axis])
+    return reverse_sequence(x, lengths, seq_axis=time_axis, batch_axis=1 - time_axis)
+
+
+@tf_op("ReverseSequence")
+def reverse_sequence(x: Any, lengths: Any, seq_axis: int, batch_axis: int = 0) -> jax.Array:
+    """TF's `tf.reverse_sequence` (time and batch axes 0/1 in either order)."""
+    x, lengths = as_jax_array(x), as_jax_array(lengths)
+    time_axis = seq_axis
     steps = x.shape[time_axis]
     t = jnp.arange(steps)
     batch_axis = 1 - time_axis
@@ -203,8 +225,8 @@ def static_bidirectional_rnn(cell_fw: Any, cell_bw: Any, inputs: Sequence[Any],
     lengths = _sequence_length(sequence_length)
 
     def reverse(steps: Sequence[Any]) -> list[Any]:
-        stacked = jnp.stack([as_jax_array(s) for s in steps], 0)
-        return list(_reverse_sequences(stacked, lengths, 0))
+        stacked = _ops.stack(list(steps), 0)
+        return list(_ops.unstack(_reverse_sequences(stacked, lengths, 0), len(steps)))
 
     with variable_scope(scope or "bidirectional_rnn"):
         with variable_scope("fw") as fw_scope:
@@ -214,6 +236,5 @@ def static_bidirectional_rnn(cell_fw: Any, cell_bw: Any, inputs: Sequence[Any],
             reversed_bw, state_bw = static_rnn(cell_bw, reverse(inputs), initial_state_bw,
                                                dtype, lengths, scope=bw_scope)
     output_bw = reverse(reversed_bw)
-    outputs = [jnp.concatenate([as_jax_array(f), b], 1)
-               for f, b in zip(output_fw, output_bw, strict=True)]
+    outputs = [_ops.concat([f, b], 1) for f, b in zip(output_fw, output_bw, strict=True)]
     return outputs, state_fw, state_bw

@@ -6,8 +6,8 @@ computation carries that name in the jaxpr/HLO metadata. Op by op the name is
 claimed but no JAX scope is entered; inside `jit` the naming is trace-time only
 and the compiled computation is the plain jnp call.
 
-In a TF1 graph (graph mode), a call with a graph tensor among its arguments,
-or any call of a random op, instead adds an operation whose computation is
+In a TF1 graph (graph mode), a call outside any JAX trace, or with a graph
+tensor among its arguments, instead adds an operation whose computation is
 this same implementation (`minitf.core.symbolic.build_op`).
 """
 from __future__ import annotations
@@ -37,7 +37,9 @@ def tf_op(op_type: str, *, kind: str = "op", shape_only: bool = False
         def op(*args: Any, name: str | None = None, **kwargs: Any) -> Any:
             graph = get_default_graph()
             op_name = graph.unique_name(name or op_type)
-            if graph.is_graph_mode and (kind == "random" or any_symbolic(args, kwargs)):
+            # In a TF1 graph every op is a node run by a session; but an op on JAX tracers
+            # (inside a raw jax.jit / grad of the user's) computes directly.
+            if graph.is_graph_mode and (not is_tracing() or any_symbolic(args, kwargs)):
                 return build_op(graph, op_name, op_type, impl, args, kwargs, kind=kind,
                                 shape_only=shape_only)
             if not is_tracing():

@@ -144,20 +144,23 @@ class Optimizer:
         return optax.GradientTransformation(init, update)
 
     # -- TF1's training API ---------------------------------------------------
-    def minimize(self, loss_fn: Any, var_list: VarList = None, *args: Any,
-                 model: Any = None, trainable: Trainable = None, has_aux: bool = False,
-                 jit: bool = True, **graph_kwargs: Any) -> Any:
-        """A `TrainStep` that minimizes `loss_fn(params, *args)` over the `var_list` variables.
-
-        `state = step.init(params)`, then `params, state, loss = step(params, state, *args)`.
+    def minimize(self, loss_fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """A `TrainStep` that minimizes `loss_fn(params, *args)` over the `var_list` variables:
+        `minimize(loss_fn, var_list=None, *, model=None, trainable=None, has_aux=False,
+        jit=True)`; `state = step.init(params)`, then
+        `params, state, loss = step(params, state, *args)`.
         See `resolve_var_list` for `var_list`, `model=` and `trainable=`.
 
         In a TF1 graph, `minimize(loss_tensor, global_step=None, var_list=None, ...)`
         is TF1's: it returns the train op (see `minitf.graph.training`).
         """
         if is_symbolic(loss_fn):
-            return graph_training.minimize(self, loss_fn, *_graph_args(var_list, args,
-                                                                        graph_kwargs))
+            return graph_training.minimize(self, loss_fn, *_graph_args(args, kwargs))
+        return self._train_step(loss_fn, *args, **kwargs)
+
+    def _train_step(self, loss_fn: Callable[..., Any], var_list: VarList = None, *,
+                    model: Any = None, trainable: Trainable = None, has_aux: bool = False,
+                    jit: bool = True) -> TrainStep:
         return TrainStep(self, loss_fn, var_list, model=model, trainable=trainable,
                          has_aux=has_aux, jit=jit)
 
@@ -202,19 +205,23 @@ class Optimizer:
         return apply_deltas(self, grads_and_vars, params, state)
 
 
-def _graph_args(var_list: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-                ) -> tuple[Any, Any, Any, Any]:
-    """TF1's minimize(loss, global_step=None, var_list=None, ..., name=None, grad_loss=None)
-    from this method's signature (its second positional argument is TF's global_step)."""
-    positional = [var_list, *args]
-    global_step = kwargs.pop("global_step", positional[0] if positional else None)
-    var_list = kwargs.pop("var_list", positional[1] if len(positional) > 1 else None)
-    for ignored in ("gate_gradients", "aggregation_method", "colocate_gradients_with_ops"):
-        kwargs.pop(ignored, None)
-    name, grad_loss = kwargs.pop("name", None), kwargs.pop("grad_loss", None)
-    if kwargs:
-        raise TypeError(f"minimize() got unexpected keyword arguments {sorted(kwargs)}")
-    return global_step, var_list, name, grad_loss
+_TF1_MINIMIZE_ARGS = ("global_step", "var_list", "gate_gradients", "aggregation_method",
+                      "colocate_gradients_with_ops", "name", "grad_loss")
+
+
+def _graph_args(args: tuple[Any, ...], kwargs: dict[str, Any]) -> tuple[Any, Any, Any, Any]:
+    """(global_step, var_list, name, grad_loss) from TF1's minimize arguments."""
+    if len(args) > len(_TF1_MINIMIZE_ARGS):
+        raise TypeError("minimize() takes at most 8 positional arguments")
+    given = dict(zip(_TF1_MINIMIZE_ARGS, args, strict=False))
+    for key, value in kwargs.items():
+        if key not in _TF1_MINIMIZE_ARGS:
+            raise TypeError(f"minimize() got an unexpected keyword argument {key!r}")
+        if key in given:
+            raise TypeError(f"minimize() got multiple values for argument {key!r}")
+        given[key] = value
+    return (given.get("global_step"), given.get("var_list"), given.get("name"),
+            given.get("grad_loss"))
 
 
 class GradientDescentOptimizer(Optimizer):

@@ -205,10 +205,11 @@ def run_tf(build, inputs, run_update_ops=False, seed=0, feed_values=True, checkp
             if checkpoint is not None:
                 tf1.train.Saver().save(sess, checkpoint)
             feed = dict(zip(placeholders, inputs, strict=True))
-            fetch = [out, tf1.get_collection(tf1.GraphKeys.UPDATE_OPS)] if run_update_ops else out
-            outputs = sess.run(fetch, feed)
+            # Outputs first, then the updates: fetched in one run, an inference-mode read
+            # of a moving statistic races with its update in TF (a nondeterministic value).
+            outputs = sess.run(out, feed)
             if run_update_ops:
-                outputs = outputs[0]
+                sess.run(tf1.get_collection(tf1.GraphKeys.UPDATE_OPS), feed)
             updated = {v.op.name: sess.run(v) for v in variables}
     return {**result, "params": params, "outputs": outputs, "updated": updated}
 
