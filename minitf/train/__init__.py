@@ -6,7 +6,6 @@ from minitf.checkpoint import (
     CheckpointFormatError,
     CheckpointReader,
     CorruptCheckpointError,
-    Saver,
     TFCheckpointReader,
     get_checkpoint_state,
     init_from_checkpoint,
@@ -15,6 +14,7 @@ from minitf.checkpoint import (
     load_checkpoint,
     update_checkpoint_state,
 )
+from minitf.graph.saver import Saver  # the functional Saver, plus save(sess, ...) in a graph
 
 __all__ = [
     "CheckpointFormatError",
