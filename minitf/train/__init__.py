@@ -59,3 +59,15 @@ __all__ += [
 from minitf.train.global_step import create_global_step, get_global_step, get_or_create_global_step  # noqa: E402
 
 __all__ += ["create_global_step", "get_global_step", "get_or_create_global_step"]
+
+from minitf.train.learning_rate_decay import (  # noqa: E402
+    cosine_decay,
+    exponential_decay,
+    inverse_time_decay,
+    natural_exp_decay,
+    piecewise_constant,
+    polynomial_decay,
+)
+
+__all__ += ["cosine_decay", "exponential_decay", "inverse_time_decay", "natural_exp_decay",
+            "piecewise_constant", "polynomial_decay"]
