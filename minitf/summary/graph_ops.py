@@ -1,0 +1,179 @@
+"""TF1's summary ops in a graph: `tf.summary.scalar(name, tensor)` and friends.
+
+A summary op's value is a serialized `Summary` protobuf (TF's string tensor),
+which no JAX computation can produce. So each summary op is a *host* op: its
+attrs carry a `host` function, and `Session.run` fetches the op's numeric
+inputs from the compiled run and returns `host(*their values)` - the same
+`protos.*_pb` builders the TF2-style writer uses, serialized. `merge` is a
+host op over other summary tensors. Summary tensors cannot feed other ops.
+
+`graph_def(graph)` describes a minitf graph as a `GraphDef` for TensorBoard's
+Graphs tab: node names, op types, inputs (data and `^control`), `dtype` and
+`_output_shapes` attributes. Op attributes beyond those are not recorded.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from tensorboard.compat.proto import (
+    attr_value_pb2,
+    graph_pb2,
+    node_def_pb2,
+    tensor_shape_pb2,
+    types_pb2,
+)
+
+from minitf.core.frame import GraphKeys, get_default_graph
+from minitf.core.symbolic import graph_tensor
+from minitf.core.tensor import Tensor, make_aval, make_operation
+
+from . import protos
+
+__all__ = ["graph_def", "histogram_op", "image_op", "is_summary_tensor", "merge_all",
+           "merge_op", "scalar_op"]
+
+_STRING = make_aval((), np.dtype(object))  # TF's tf.string: numpy object, as TF reports it
+
+
+def is_summary_tensor(x: Any) -> bool:
+    return isinstance(x, Tensor) and "host" in x.op.attrs
+
+
+def _summary_op(name: str, op_type: str, inputs: Sequence[Tensor],
+                make_host: Callable[[str], Callable[..., bytes]], collections: Any) -> Tensor:
+    """A host op named (and tagged) `name`, unique in its name scope, whose value is
+    `make_host(tag)(*input values)`."""
+    graph = get_default_graph()
+    op_name = graph.unique_name(name)
+    host = make_host(op_name)
+
+    def compute(*_: Any) -> Any:
+        raise TypeError(f"{op_name} is a summary op: its value (serialized Summary bytes) is "
+                        "made on the host when it is fetched with Session.run; it cannot be "
+                        "the input of another op (except tf.summary.merge).")
+
+    op = make_operation(graph, op_name, op_type, list(inputs), compute, [(_STRING, _STRING)],
+                        attrs={"host": host, "tag": op_name})
+    tensor = op.outputs[0]
+    for key in (GraphKeys.SUMMARIES,) if collections is None else collections:
+        graph.add_to_collection(key, tensor)
+    return tensor
+
+
+def _input(value: Any) -> tuple[list[Tensor], Callable[[list[Any]], Any]]:
+    """A summary's data as op inputs, and how the host function gets its value back."""
+    tensor = graph_tensor(value)
+    if tensor is not None:
+        return [tensor], lambda args: args[0]
+    constant = np.asarray(value)
+    return [], lambda args: constant
+
+
+def _tag(name: str, family: str | None) -> str:
+    return name if family is None else f"{family}/{name}"
+
+
+def scalar_op(name: str, tensor: Any, collections: Any = None, family: str | None = None) -> Tensor:
+    inputs, get = _input(tensor)
+    shape = inputs[0].shape if inputs else np.shape(get([]))
+    if len(shape) != 0:
+        raise ValueError(f"tf.summary.scalar({name!r}) needs a scalar tensor; got shape {shape}.")
+
+    def make_host(tag: str) -> Callable[..., bytes]:
+        return lambda *args: protos.scalar_pb(tag, get(list(args))).SerializeToString()
+
+    return _summary_op(_tag(name, family), "ScalarSummary", inputs, make_host, collections)
+
+
+def histogram_op(name: str, values: Any, collections: Any = None,
+                 family: str | None = None) -> Tensor:
+    inputs, get = _input(values)
+
+    def make_host(tag: str) -> Callable[..., bytes]:
+        return lambda *args: protos.histogram_pb(tag, get(list(args))).SerializeToString()
+
+    return _summary_op(_tag(name, family), "HistogramSummary", inputs, make_host, collections)
+
+
+def image_op(name: str, tensor: Any, max_outputs: int = 3, collections: Any = None,
+             family: str | None = None) -> Tensor:
+    """TF1's tags: `<name>/image` when max_outputs is 1, else `<name>/image/<i>`."""
+    inputs, get = _input(tensor)
+    shape = inputs[0].shape if inputs else np.shape(get([]))
+    if len(shape) != 4:
+        raise ValueError(f"tf.summary.image({name!r}) needs a 4-D [batch, height, width, "
+                         f"channels] tensor; got shape {shape}.")
+
+    def make_host(tag: str) -> Callable[..., bytes]:
+        def host(*args: Any) -> bytes:
+            batch = np.asarray(get(list(args)))
+            merged = protos.Summary()
+            for i in range(min(batch.shape[0], max_outputs)):
+                tag_i = f"{tag}/image" if max_outputs == 1 else f"{tag}/image/{i}"
+                merged.value.extend(protos.image_pb(tag_i, batch[i:i + 1]).value)
+            return merged.SerializeToString()
+        return host
+
+    return _summary_op(_tag(name, family), "ImageSummary", inputs, make_host, collections)
+
+
+def merge_op(inputs: Sequence[Any], collections: Any = None, name: str | None = None) -> Tensor:
+    tensors = [graph_tensor(t) for t in inputs]
+    if not tensors or any(t is None or not is_summary_tensor(t) for t in tensors):
+        raise TypeError("tf.summary.merge takes a list of summary tensors "
+                        "(from tf.summary.scalar/histogram/image/merge).")
+
+    def host(*serialized: bytes) -> bytes:
+        return protos.merge(protos.Summary.FromString(s) for s in serialized).SerializeToString()
+
+    return _summary_op(name or "Merge/MergeSummary", "MergeSummary",
+                       [t for t in tensors if t is not None], lambda tag: host,
+                       () if collections is None else collections)
+
+
+def merge_all(key: str = GraphKeys.SUMMARIES, scope: str | None = None,
+              name: str | None = None) -> Tensor | None:
+    """All summaries of the collection `key` merged, or None if there are none (as TF)."""
+    summaries = get_default_graph().get_collection(key, scope)
+    return merge_op(summaries, name=name) if summaries else None
+
+
+# -- GraphDef ---------------------------------------------------------------------
+_DTYPES = {
+    "float16": types_pb2.DT_HALF, "float32": types_pb2.DT_FLOAT,
+    "float64": types_pb2.DT_DOUBLE, "bfloat16": types_pb2.DT_BFLOAT16,
+    "int8": types_pb2.DT_INT8, "int16": types_pb2.DT_INT16, "int32": types_pb2.DT_INT32,
+    "int64": types_pb2.DT_INT64, "uint8": types_pb2.DT_UINT8, "uint16": types_pb2.DT_UINT16,
+    "uint32": types_pb2.DT_UINT32, "uint64": types_pb2.DT_UINT64, "bool": types_pb2.DT_BOOL,
+    "complex64": types_pb2.DT_COMPLEX64, "complex128": types_pb2.DT_COMPLEX128,
+    "object": types_pb2.DT_STRING,
+}
+
+
+def _input_name(tensor: Tensor) -> str:
+    return tensor.op.name if tensor.value_index == 0 else tensor.name
+
+
+def graph_def(graph: Any) -> graph_pb2.GraphDef:
+    """A `GraphDef` of a minitf graph (structure, dtypes and shapes) for TensorBoard."""
+    out = graph_pb2.GraphDef()
+    for op in graph.get_operations():
+        node = node_def_pb2.NodeDef(name=op.name, op=op.type)
+        node.input.extend(_input_name(t) for t in op.inputs)
+        node.input.extend("^" + c.name for c in op.control_inputs)
+        if op.outputs:
+            dtype = _DTYPES.get(np.dtype(op.outputs[0].dtype).name)
+            if dtype is not None:
+                node.attr["dtype" if op.kind in ("placeholder", "variable") else "T"].CopyFrom(
+                    attr_value_pb2.AttrValue(type=dtype))
+            shapes = attr_value_pb2.AttrValue.ListValue()
+            for t in op.outputs:
+                shape = tensor_shape_pb2.TensorShapeProto()
+                for d in t.shape.as_list():
+                    shape.dim.add(size=-1 if d is None else d)
+                shapes.shape.append(shape)
+            node.attr["_output_shapes"].CopyFrom(attr_value_pb2.AttrValue(list=shapes))
+        out.node.append(node)
+    return out
