@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from minitf.checkpoint.saver import Saver as _ParamsSaver
-from minitf.checkpoint.saver import _resolve_prefix
+from minitf.checkpoint.saver import resolve_prefix
 from minitf.checkpoint.state import STATE_FILENAME
 from minitf.checkpoint.tf_bundle import TFCheckpointReader
 from minitf.core.frame import GraphKeys, get_default_graph
@@ -116,7 +116,7 @@ class Saver(_ParamsSaver):
             raise ValueError("Can't load save_path when it is None.")
         path = os.fspath(save_path)
         try:
-            prefix = _resolve_prefix(path, self.latest_filename)
+            prefix = resolve_prefix(path, self.latest_filename)
         except FileNotFoundError:
             raise ValueError(f"The passed save_path is not a valid checkpoint: {path}") from None
         reader = TFCheckpointReader(prefix)
