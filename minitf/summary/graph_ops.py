@@ -4,8 +4,11 @@ A summary op's value is a serialized `Summary` protobuf (TF's string tensor),
 which no JAX computation can produce. So each summary op is a *host* op: its
 attrs carry a `host` function, and `Session.run` fetches the op's numeric
 inputs from the compiled run and returns `host(*their values)` - the same
-`protos.*_pb` builders the TF2-style writer uses, serialized. `merge` is a
-host op over other summary tensors. Summary tensors cannot feed other ops.
+`protos.*_pb` builders the TF2-style writer uses, serialized, except where
+TF1's ops differ: histograms use TF's default buckets (`tf_histogram_pb`)
+and float images TF's per-image normalization (`_tf_normalize`), so the
+protos match TF's. `merge` is a host op over other summary tensors. Summary
+tensors cannot feed other ops.
 
 `graph_def(graph)` describes a minitf graph as a `GraphDef` for TensorBoard's
 Graphs tab: node names, op types, inputs (data and `^control`), `dtype` and
@@ -32,7 +35,7 @@ from minitf.core.tensor import Tensor, make_aval, make_operation
 from . import protos
 
 __all__ = ["graph_def", "histogram_op", "image_op", "is_summary_tensor", "merge_all",
-           "merge_op", "scalar_op"]
+           "merge_op", "scalar_op", "tf_histogram_pb"]
 
 _STRING = make_aval((), np.dtype(object))  # TF's tf.string: numpy object, as TF reports it
 
@@ -92,9 +95,48 @@ def histogram_op(name: str, values: Any, collections: Any = None,
     inputs, get = _input(values)
 
     def make_host(tag: str) -> Callable[..., bytes]:
-        return lambda *args: protos.histogram_pb(tag, get(list(args))).SerializeToString()
+        return lambda *args: tf_histogram_pb(tag, get(list(args))).SerializeToString()
 
     return _summary_op(_tag(name, family), "HistogramSummary", inputs, make_host, collections)
+
+
+def _tf_bucket_limits() -> np.ndarray:
+    """TF's default histogram buckets: +-1e-12 * 1.1**k up to 1e20, 0 and +-DBL_MAX."""
+    positive = []
+    v = 1e-12
+    while v < 1e20:
+        positive.append(v)
+        v *= 1.1
+    positive.append(np.finfo(np.float64).max)
+    return np.array([-x for x in reversed(positive)] + [0.0] + positive)
+
+
+_TF_LIMITS = _tf_bucket_limits()
+
+
+def tf_histogram_pb(tag: str, values: Any) -> Any:
+    """TF1's HistogramSummary: TF's default buckets, runs of empty buckets collapsed
+    into one (as TF's EncodeToProto), NaN or inf an error."""
+    data = np.asarray(protos.to_host(values), np.float64).ravel()
+    if not np.isfinite(data).all():
+        raise ValueError(f"Nan in summary histogram for: {tag}")
+    counts = np.bincount(np.searchsorted(_TF_LIMITS, data, side="right"),
+                         minlength=len(_TF_LIMITS))[:len(_TF_LIMITS)]
+    histo = protos.summary_pb2.HistogramProto(
+        min=float(data.min()) if data.size else np.finfo(np.float64).max,
+        max=float(data.max()) if data.size else -np.finfo(np.float64).max,
+        num=float(data.size), sum=float(data.sum()), sum_squares=float(np.dot(data, data)))
+    i = 0
+    while i < len(counts):
+        end, count = _TF_LIMITS[i], counts[i]
+        i += 1
+        if count <= 0:
+            while i < len(counts) and counts[i] <= 0:
+                end, count = _TF_LIMITS[i], counts[i]
+                i += 1
+        histo.bucket_limit.append(float(end))
+        histo.bucket.append(float(count))
+    return protos.Summary(value=[protos.Summary.Value(tag=tag, histo=histo)])
 
 
 def image_op(name: str, tensor: Any, max_outputs: int = 3, collections: Any = None,
@@ -112,11 +154,35 @@ def image_op(name: str, tensor: Any, max_outputs: int = 3, collections: Any = No
             merged = protos.Summary()
             for i in range(min(batch.shape[0], max_outputs)):
                 tag_i = f"{tag}/image" if max_outputs == 1 else f"{tag}/image/{i}"
-                merged.value.extend(protos.image_pb(tag_i, batch[i:i + 1]).value)
+                image = batch[i:i + 1]
+                if np.issubdtype(image.dtype, np.floating):
+                    image = _tf_normalize(image[0])[None]
+                merged.value.extend(protos.image_pb(tag_i, image).value)
             return merged.SerializeToString()
         return host
 
     return _summary_op(_tag(name, family), "ImageSummary", inputs, make_host, collections)
+
+
+def _tf_normalize(image: np.ndarray) -> np.ndarray:
+    """TF1's ImageSummary for a float HxWxC image: all non-negative values scaled so
+    the largest is 255, else scaled by the largest magnitude around 128 (truncated
+    to uint8); pixels with a non-finite channel are TF's bad color (red)."""
+    image = image.astype(np.float32)
+    finite = np.isfinite(image).all(axis=-1)
+    values = image[finite]
+    lo = float(values.min()) if values.size else np.inf
+    hi = float(values.max()) if values.size else -np.inf
+    if lo < 0:
+        top = max(abs(lo), abs(hi))
+        scale, offset = (0.0 if top < 1e-6 else 127.0 / top), 128.0
+    else:
+        scale, offset = (0.0 if hi < 1e-6 else 255.0 / hi), 0.0
+    with np.errstate(invalid="ignore"):
+        out = (np.where(finite[..., None], image, 0) * np.float32(scale)
+               + np.float32(offset)).astype(np.uint8)
+    out[~finite] = np.array([255, 0, 0, 255], np.uint8)[:image.shape[-1]]
+    return out
 
 
 def merge_op(inputs: Sequence[Any], collections: Any = None, name: str | None = None) -> Tensor:

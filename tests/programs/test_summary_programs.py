@@ -97,3 +97,50 @@ def test_tf2_style_summary_api_still_works(tmp_path):
     with minitf_summary.create_file_writer(tmp_path).as_default():
         minitf_summary.scalar("loss", 0.5, step=3)
     assert read(tmp_path).Scalars("loss")[0].value == 0.5
+
+
+def image_pixels(tf, images):
+    """The decoded pixels of each image of a tf.summary.image of `images`."""
+    with tf.Graph().as_default():
+        summary = tf.summary.image("img", tf.constant(images), max_outputs=3)
+        with tf.Session() as sess:
+            serialized = sess.run(summary)
+    values = summary_pb2.Summary.FromString(serialized).value
+    with tf1.Graph().as_default():
+        png = tf1.placeholder(tf1.string, [])
+        decode = tf1.image.decode_png(png)
+        with tf1.Session() as sess:
+            return [(v.tag, sess.run(decode, {png: v.image.encoded_image_string}))
+                    for v in values]
+
+
+def test_float_images_normalized_as_tf():
+    rng = np.random.RandomState(0)
+    images = np.stack([rng.rand(3, 4, 3) * 7.0, rng.randn(3, 4, 3), np.zeros([3, 4, 3])])
+    images[1, 0, 0, 1] = np.nan
+    images = images.astype(np.float32)
+    got, want = image_pixels(minitf, images), image_pixels(tf1, images)
+    assert [t for t, _ in got] == [t for t, _ in want] == [f"img/image/{i}" for i in range(3)]
+    for (_, g), (_, w) in zip(got, want, strict=True):
+        np.testing.assert_array_equal(g, w)
+
+
+def histogram_of(tf, values):
+    with tf.Graph().as_default():
+        summary = tf.summary.histogram("h", tf.constant(values))
+        with tf.Session() as sess:
+            return summary_pb2.Summary.FromString(sess.run(summary)).value[0].histo
+
+
+@pytest.mark.parametrize("values", [
+    np.random.RandomState(1).randn(200).astype(np.float32),
+    np.float32([0.0, 0.0, 1.0, -3.5, 1e-13, 7e5]),
+    np.float64([[2.0, 2.0], [2.0, 2.0]]),
+])
+def test_histogram_buckets_as_tf(values):
+    got, want = histogram_of(minitf, values), histogram_of(tf1, values)
+    assert list(got.bucket_limit) == list(want.bucket_limit)
+    assert list(got.bucket) == list(want.bucket)
+    np.testing.assert_allclose([got.min, got.max, got.num, got.sum, got.sum_squares],
+                               [want.min, want.max, want.num, want.sum, want.sum_squares],
+                               rtol=1e-6)
