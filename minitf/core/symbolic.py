@@ -87,6 +87,9 @@ def build_op(graph: Graph, name: str, op_type: str, impl: Callable[..., Any],
     inputs: list[Tensor] = []
     for i, leaf in enumerate(leaves):
         tensor = graph_tensor(leaf)
+        if tensor is not None and tensor.dtype == np.dtype(object):
+            raise TypeError(f"{tensor.name} is a string tensor (a summary), and minitf has no "
+                            f"string ops: fetch it with Session.run (op {name!r}).")
         if tensor is not None:
             positions.append(i)
             inputs.append(tensor)

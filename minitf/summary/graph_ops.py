@@ -53,9 +53,10 @@ def _summary_op(name: str, op_type: str, inputs: Sequence[Tensor],
     host = make_host(op_name)
 
     def compute(*_: Any) -> Any:
-        raise TypeError(f"{op_name} is a summary op: its value (serialized Summary bytes) is "
-                        "made on the host when it is fetched with Session.run; it cannot be "
-                        "the input of another op (except tf.summary.merge).")
+        # Runs only as a control input (`control_dependencies([summary])`): the value
+        # is made on the host when the summary is fetched. (No op can take it as an
+        # input: its dtype, TF's string, has no JAX array.)
+        return np.zeros((), np.int32)
 
     op = make_operation(graph, op_name, op_type, list(inputs), compute, [(_STRING, _STRING)],
                         attrs={"host": host, "tag": op_name})

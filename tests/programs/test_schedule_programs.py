@@ -66,3 +66,21 @@ def test_decayed_rate_drives_graph_optimizer():
     with minitf.Graph().as_default():
         got = program(minitf)
     np.testing.assert_allclose(got, want, rtol=1e-6)
+
+
+def test_same_definitions_inside_transform_and_jit():
+    """The schedule and placeholder_with_default also run in transform mode, under jit."""
+    import jax
+
+    def model(step, x):
+        w = minitf.get_variable("w", [], initializer=minitf.ones_initializer())
+        lr = minitf.train.cosine_decay(0.1, step, 100, alpha=0.2)
+        scale = minitf.placeholder_with_default(x, [None], name="scale")
+        return lr * w * minitf.reduce_sum(scale)
+
+    model_t = minitf.transform(model)
+    params = model_t.init(jax.random.PRNGKey(0), 0, np.ones(3, np.float32))
+    got = jax.jit(model_t.apply)(params, np.int32(40), np.ones(3, np.float32))
+    with tf1.Graph().as_default():
+        want = tf1.Session().run(tf1.train.cosine_decay(0.1, 40, 100, alpha=0.2)) * 3
+    np.testing.assert_allclose(got, want, rtol=1e-6)

@@ -144,3 +144,18 @@ def test_histogram_buckets_as_tf(values):
     np.testing.assert_allclose([got.min, got.max, got.num, got.sum, got.sum_squares],
                                [want.min, want.max, want.num, want.sum, want.sum_squares],
                                rtol=1e-6)
+
+
+def test_control_dependency_on_a_summary_and_no_consumers():
+    with minitf.Graph().as_default():
+        v = minitf.Variable(1.0, name="v")
+        s = minitf.summary.scalar("v", v)
+        with minitf.control_dependencies([s]):
+            bump = v.assign_add(1.0)
+        with pytest.raises(TypeError):
+            minitf.identity(s)
+        with minitf.Session() as sess:
+            sess.run(minitf.global_variables_initializer())
+            sess.run(bump)
+            value = summary_pb2.Summary.FromString(sess.run(s)).value[0].simple_value
+    assert value == 2.0
