@@ -16,6 +16,7 @@ Graphs tab: node names, op types, inputs (data and `^control`), `dtype` and
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -45,12 +46,22 @@ def is_summary_tensor(x: Any) -> bool:
 
 
 def _summary_op(name: str, op_type: str, inputs: Sequence[Tensor],
-                make_host: Callable[[str], Callable[..., bytes]], collections: Any) -> Tensor:
-    """A host op named (and tagged) `name`, unique in its name scope, whose value is
-    `make_host(tag)(*input values)`."""
+                make_host: Callable[[str], Callable[..., bytes]], collections: Any,
+                family: str | None = None, merge: bool = False) -> Tensor:
+    """A host op whose value is `make_host(tag)(*input values)`, named and tagged as
+    TF's summary_scope does: op `<scope>/<family>/<name>` made unique, tag the op name
+    (`<family>/` in front with a family), invalid tag characters replaced by `_`.
+    A merge is op `MergeSummary` (or `name`) in a unique name scope `Merge`."""
     graph = get_default_graph()
-    op_name = graph.unique_name(name)
-    host = make_host(op_name)
+    if merge:
+        with graph.name_scope(name or "Merge"):
+            op_name = graph.unique_name(name or "MergeSummary")
+        tag = op_name
+    else:
+        name, family = _clean_tag(name), _clean_tag(family) if family else None
+        op_name = graph.unique_name(name if family is None else f"{family}/{name}")
+        tag = op_name if family is None else f"{family}/{op_name}"
+    host = make_host(tag)
 
     def compute(*_: Any) -> Any:
         # Runs only as a control input (`control_dependencies([summary])`): the value
@@ -59,7 +70,7 @@ def _summary_op(name: str, op_type: str, inputs: Sequence[Tensor],
         return np.zeros((), np.int32)
 
     op = make_operation(graph, op_name, op_type, list(inputs), compute, [(_STRING, _STRING)],
-                        attrs={"host": host, "tag": op_name})
+                        attrs={"host": host, "tag": tag})
     tensor = op.outputs[0]
     for key in (GraphKeys.SUMMARIES,) if collections is None else collections:
         graph.add_to_collection(key, tensor)
@@ -75,8 +86,12 @@ def _input(value: Any) -> tuple[list[Tensor], Callable[[list[Any]], Any]]:
     return [], lambda args: constant
 
 
-def _tag(name: str, family: str | None) -> str:
-    return name if family is None else f"{family}/{name}"
+_INVALID_TAG = re.compile(r"[^-/\w.]")
+
+
+def _clean_tag(name: str) -> str:
+    """TF's clean_tag: characters other than letters, digits, `_-/.` become `_`."""
+    return _INVALID_TAG.sub("_", name).lstrip("/") if name else name
 
 
 def scalar_op(name: str, tensor: Any, collections: Any = None, family: str | None = None) -> Tensor:
@@ -88,7 +103,7 @@ def scalar_op(name: str, tensor: Any, collections: Any = None, family: str | Non
     def make_host(tag: str) -> Callable[..., bytes]:
         return lambda *args: protos.scalar_pb(tag, get(list(args))).SerializeToString()
 
-    return _summary_op(_tag(name, family), "ScalarSummary", inputs, make_host, collections)
+    return _summary_op(name, "ScalarSummary", inputs, make_host, collections, family)
 
 
 def histogram_op(name: str, values: Any, collections: Any = None,
@@ -98,7 +113,7 @@ def histogram_op(name: str, values: Any, collections: Any = None,
     def make_host(tag: str) -> Callable[..., bytes]:
         return lambda *args: tf_histogram_pb(tag, get(list(args))).SerializeToString()
 
-    return _summary_op(_tag(name, family), "HistogramSummary", inputs, make_host, collections)
+    return _summary_op(name, "HistogramSummary", inputs, make_host, collections, family)
 
 
 def _tf_bucket_limits() -> np.ndarray:
@@ -162,7 +177,7 @@ def image_op(name: str, tensor: Any, max_outputs: int = 3, collections: Any = No
             return merged.SerializeToString()
         return host
 
-    return _summary_op(_tag(name, family), "ImageSummary", inputs, make_host, collections)
+    return _summary_op(name, "ImageSummary", inputs, make_host, collections, family)
 
 
 def _tf_normalize(image: np.ndarray) -> np.ndarray:
@@ -195,9 +210,9 @@ def merge_op(inputs: Sequence[Any], collections: Any = None, name: str | None = 
     def host(*serialized: bytes) -> bytes:
         return protos.merge(protos.Summary.FromString(s) for s in serialized).SerializeToString()
 
-    return _summary_op(name or "Merge/MergeSummary", "MergeSummary",
-                       [t for t in tensors if t is not None], lambda tag: host,
-                       () if collections is None else collections)
+    return _summary_op(name or "", "MergeSummary", [t for t in tensors if t is not None],
+                       lambda tag: host, () if collections is None else collections,
+                       merge=True)
 
 
 def merge_all(key: str = GraphKeys.SUMMARIES, scope: str | None = None,

@@ -159,3 +159,20 @@ def test_control_dependency_on_a_summary_and_no_consumers():
             sess.run(bump)
             value = summary_pb2.Summary.FromString(sess.run(s)).value[0].simple_value
     assert value == 2.0
+
+
+def naming_program(tf):
+    with tf.Graph().as_default():
+        with tf.name_scope("outer"):
+            s = tf.summary.scalar("loss", tf.constant(1.0), family="fam")
+            s2 = tf.summary.scalar("loss", tf.constant(2.0), family="fam")
+            s3 = tf.summary.scalar("a b:c", tf.constant(3.0))
+        m = tf.summary.merge_all()
+        m2 = tf.summary.merge([s, s2])
+        with tf.Session() as sess:
+            tags = [v.tag for v in summary_pb2.Summary.FromString(sess.run(m)).value]
+        return [t.op.name for t in (s, s2, s3, m, m2)], tags
+
+
+def test_summary_names_and_tags_as_tf():
+    assert naming_program(minitf) == naming_program(tf1)
