@@ -127,6 +127,14 @@ class Saver(_ParamsSaver):
                 raise NotFoundError(None, None, _restore_error(
                     "a Variable name or other graph key that is missing",
                     f"Key {ckpt_name} not found in checkpoint"))
+        saved_dtypes = reader.get_variable_to_dtype_map()
+        for ckpt_name, var in variables.items():
+            saved, want = np.dtype(saved_dtypes[ckpt_name]), np.dtype(var.dtype)
+            if saved != want:
+                raise InvalidArgumentError(None, None, _restore_error(
+                    "a mismatch between the current graph and the graph",
+                    f"tensor_name = {ckpt_name}; expected dtype {_tf_dtype(want)} does not "
+                    f"equal original dtype {_tf_dtype(saved)}"))
         loaded = reader.read_all(sorted(variables))
         updates: dict[str, np.ndarray] = {}
         for ckpt_name, var in variables.items():
@@ -150,6 +158,13 @@ def _graph_variables(graph: Any) -> dict[str, Any]:
             if _is_variable(v):
                 found.setdefault(v.op.name, v)
     return found
+
+
+_TF_DTYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def _tf_dtype(dtype: np.dtype) -> str:
+    return _TF_DTYPE_NAMES.get(dtype.name, dtype.name)
 
 
 def _restore_error(cause: str, original: str) -> str:

@@ -149,6 +149,10 @@ def test_var_list_dict_and_errors(tmp_path):
             with pytest.raises(minitf.errors.InvalidArgumentError,
                                match=r"lhs shape= \[4\] rhs shape= \[3\]"):
                 minitf.train.Saver({"renamed": b}).restore(sess, prefix)
+            c = minitf.Variable(np.zeros(3, np.int32), name="c")
+            with pytest.raises(minitf.errors.InvalidArgumentError,
+                               match="expected dtype int32 does not equal original dtype float"):
+                minitf.train.Saver({"renamed": c}).restore(sess, prefix)
             with pytest.raises(ValueError, match="not a valid checkpoint"):
                 minitf.train.Saver([a]).restore(sess, str(tmp_path / "nothing"))
         del b
