@@ -113,6 +113,10 @@ class FileWriter:
                                          name=f"FileWriter flush {self.logdir}", daemon=True)
         self._flusher.start()
 
+    def get_logdir(self) -> str:
+        """TF1's `get_logdir`: the directory this writer writes into."""
+        return self.logdir
+
     @property
     def path(self) -> str:
         """Path of the event file this writer appends to."""
