@@ -78,6 +78,12 @@ class Saver(_ParamsSaver):
     def _session_variables(self, sess: Session) -> dict[str, Any]:
         if self._variables is not None:
             return self._variables
+        if self._names is not None:  # names given as strings: the graph's variables by name
+            by_name = sess.graph.variables_by_name
+            missing = sorted(p for p in self._names.values() if p not in by_name)
+            if missing:
+                raise ValueError(f"var_list names variables not in the graph: {missing}")
+            return {c: by_name[p] for c, p in self._names.items()}
         found = _graph_variables(sess.graph)
         if not found:
             raise ValueError("No variables to save")

@@ -138,6 +138,13 @@ def test_var_list_dict_and_errors(tmp_path):
             prefix = minitf.train.Saver({"renamed": a}).save(sess, str(tmp_path / "d"))
     assert dict(minitf.train.list_variables(prefix)) == {"renamed": [3]}
     with minitf.Graph().as_default():
+        minitf.Variable(np.ones(2, np.float32), name="a")
+        minitf.Variable(np.ones(2, np.float32), name="b")
+        with minitf.Session() as sess:
+            sess.run(minitf.global_variables_initializer())
+            named = minitf.train.Saver(["b"]).save(sess, str(tmp_path / "names"))
+    assert dict(minitf.train.list_variables(named)) == {"b": [2]}
+    with minitf.Graph().as_default():
         a = minitf.Variable(np.zeros(3, np.float32), name="a")
         b = minitf.Variable(np.zeros(4, np.float32), name="b")
         with minitf.Session() as sess:
