@@ -23,9 +23,9 @@ import time
 from typing import Any
 
 import numpy as np
+from gan import fit_classifier, load_data, save_pictures, score_samples
 
 import minitf as tf
-from gan import fit_classifier, load_data, save_pictures, score_samples
 
 Z_DIM, HIDDEN, IMAGE = 64, 256, 64
 

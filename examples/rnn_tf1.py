@@ -31,8 +31,6 @@ import time
 from typing import Any
 
 import numpy as np
-
-import minitf as tf
 from rnn import (
     HELD_OUT_FRACTION,
     TestConfig,
@@ -42,6 +40,8 @@ from rnn import (
     ngram_baselines,
     split_streams,
 )
+
+import minitf as tf
 
 
 class RNN:

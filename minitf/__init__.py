@@ -6,7 +6,7 @@ layers, RNN cells, optimizers and checkpoints; `transform` turns a model
 function written that way into pure `init` / `apply` functions for jit, grad
 and optax. This module only gathers the public names; see docs/ARCHITECTURE.md.
 """
-from minitf import checkpoint, contrib, layers, losses, nn, ops, train
+from minitf import checkpoint, contrib, layers, losses, metrics, nn, ops, train
 from minitf.core import (
     AUTO_REUSE,
     Graph,
@@ -104,6 +104,7 @@ from minitf.graph import (
     local_variables_initializer,
     no_op,
     placeholder,
+    placeholder_with_default,
     set_random_seed,
     variables_initializer,
 )
@@ -119,7 +120,7 @@ __version__ = "0.1.0"
 _LAZY_SUBPACKAGES = ("summary", "viz", "sharding")  # optional dependencies: load on first use
 
 __all__ = sorted({
-    "checkpoint", "layers", "losses", "nn", "ops", "train", "dtypes", "initializers",
+    "checkpoint", "layers", "losses", "metrics", "nn", "ops", "train", "dtypes", "initializers",
     "control_flow", "AUTO_REUSE", "Graph", "GraphKeys", "LazyTensor", "PartitionedVariable",
     "Template", "TensorShape", "Transformed", "Variable", "VariableV1", "VariableInfo",
     "VariableScope", "add_to_collection", "add_to_collections", "assign", "assign_add",
@@ -137,8 +138,9 @@ __all__ = sorted({
     "variance_scaling_initializer", "zeros_initializer", "tf_op", "InteractiveSession",
     "Session", "global_variables_initializer", "initialize_all_variables",
     "local_variables_initializer", "set_random_seed", "variables_initializer",
-    "Operation", "Tensor", "errors", "get_default_session", "gradients", "graph_function", "group", "no_op",
-    "placeholder", "disable_eager_execution", "enable_eager_execution", "executing_eagerly",
+    "Operation", "Tensor", "errors", "get_default_session", "gradients", "graph_function",
+    "group", "no_op", "placeholder", "placeholder_with_default", "disable_eager_execution",
+    "enable_eager_execution", "executing_eagerly",
     "__version__", *_ops_all, *_LAZY_SUBPACKAGES,
 })
 

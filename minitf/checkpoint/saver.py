@@ -34,7 +34,7 @@ from minitf.checkpoint.fileio import directory_lock, remove_orphan_temps, temp_t
 from minitf.checkpoint.state import STATE_FILENAME, latest_checkpoint
 from minitf.checkpoint.tf_bundle import DTYPE_ENUMS, TFCheckpointReader, _split_parts, _to_jax
 
-__all__ = ["CheckpointFormatError", "Saver", "latest_checkpoint"]
+__all__ = ["CheckpointFormatError", "Saver", "latest_checkpoint", "resolve_prefix"]
 
 CheckpointFormatError = CorruptCheckpointError  # the name before the TF-bundle format
 
@@ -252,7 +252,7 @@ class Saver:
         template's parts are, or as they were saved), or whole if the
         template holds ``name``.
         """
-        prefix = _resolve_prefix(os.fspath(path), self.latest_filename)
+        prefix = resolve_prefix(os.fspath(path), self.latest_filename)
         reader = TFCheckpointReader(prefix)
         available = reader.get_variable_to_shape_map()
         if self._names is None:
@@ -284,7 +284,9 @@ def _step(global_step: Any) -> int:
     return int(arr.reshape(()))
 
 
-def _resolve_prefix(prefix: str, latest_filename: str) -> str:
+def resolve_prefix(prefix: str, latest_filename: str) -> str:
+    """The checkpoint prefix `prefix` names: itself, `x` for `x.index`, or a
+    directory's latest checkpoint; FileNotFoundError if there is none."""
     if os.path.isdir(prefix):
         latest = latest_checkpoint(prefix, latest_filename)
         if latest is None:

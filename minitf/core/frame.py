@@ -55,6 +55,7 @@ class GraphKeys:
     UPDATE_OPS = "update_ops"
     LOSSES = "losses"
     SUMMARIES = "summaries"
+    METRIC_VARIABLES = "metric_variables"
     GLOBAL_STEP = "global_step"
     VARIABLES = GLOBAL_VARIABLES
 

@@ -28,7 +28,7 @@ from minitf.core.sources import EagerSource
 from minitf.core.tensor import PROBES, Aval, Tensor, is_symbolic, make_aval, make_operation
 
 __all__ = ["any_symbolic", "build_op", "evaluation_frame", "graph_tensor", "placeholder",
-           "probe_avals"]
+           "placeholder_with_default", "probe_avals"]
 
 #: Tensors this small with integer or bool dtype keep their probe values (shape arithmetic).
 _PROBE_VALUE_LIMIT = 64
@@ -88,6 +88,9 @@ def build_op(graph: Graph, name: str, op_type: str, impl: Callable[..., Any],
     inputs: list[Tensor] = []
     for i, leaf in enumerate(leaves):
         tensor = graph_tensor(leaf)
+        if tensor is not None and tensor.dtype == np.dtype(object):
+            raise TypeError(f"{tensor.name} is a string tensor (a summary), and minitf has no "
+                            f"string ops: fetch it with Session.run (op {name!r}).")
         if tensor is not None:
             positions.append(i)
             inputs.append(tensor)
@@ -239,4 +242,46 @@ def placeholder(dtype: Any, shape: Any = None, name: str | None = None) -> Tenso
     op = make_operation(graph, op_name, "Placeholder", [], None,
                         [probe_avals(dims, dtype)], kind="placeholder",
                         attrs={"dtype": np.dtype(dtype), "shape": dims})
+    return op.outputs[0]
+
+
+def placeholder_with_default(input: Any, shape: Any, name: str | None = None) -> Any:
+    """TF's `tf.placeholder_with_default`: the fed value if fed, else `input`.
+
+    In a TF1 graph, an op whose static shape is `shape` (None for unknown
+    sizes); outside one (eager, `minitf.transform`), nothing can feed it and it
+    is `input` itself.
+    """
+    graph = get_default_graph()
+    if not graph.is_graph_mode:
+        return input
+    tensor = graph_tensor(input)
+    if tensor is not None:
+        default_shape = tuple(tensor.shape.as_list())
+        dtype = tensor.dtype
+        inputs = [tensor]
+
+        def compute(*values: Any) -> Any:
+            return values[0]
+    else:
+        value = np.asarray(input.value() if isinstance(input, ArrayLike) else input)
+        if value.dtype == np.float64 and not isinstance(input, (np.ndarray, np.generic)):
+            value = value.astype(np.float32)  # TF: Python floats are float32, ints int32
+        elif value.dtype == np.int64 and not isinstance(input, (np.ndarray, np.generic)):
+            value = value.astype(np.int32)
+        default_shape, dtype, inputs = value.shape, value.dtype, []
+
+        def compute(*values: Any) -> Any:
+            return jax.numpy.asarray(value)
+    dims = (list(default_shape) if shape is None
+            else shape.as_list() if hasattr(shape, "as_list") else list(shape))
+    if len(dims) != len(default_shape) or any(
+            d is not None and s is not None and int(d) != s
+            for d, s in zip(dims, default_shape, strict=True)):
+        raise ValueError(f"Shapes must be equal rank / compatible: the default value has "
+                         f"shape {list(default_shape)}, the given shape is {dims}.")
+    op_name = graph.unique_name(name or "PlaceholderWithDefault")
+    op = make_operation(graph, op_name, "PlaceholderWithDefault", inputs, compute,
+                        [probe_avals(dims, dtype)], attrs={"dtype": np.dtype(dtype),
+                                                           "shape": dims})
     return op.outputs[0]

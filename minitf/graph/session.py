@@ -7,6 +7,11 @@ needs (`interpreter.Plan`) into one function and compiles it with `jax.jit`,
 donating the buffers of the variables it writes. Later runs of the same key
 reuse the compiled function: a steady training loop compiles once
 (`compile_count` says how many times this session compiled).
+
+A fetched tensor whose op has a `host` function in its attrs (the summary ops,
+whose values are serialized protos, not arrays) is not compiled: the run
+fetches the op's inputs instead, and the session returns
+`host(*input_values)`, computed on the host after the run.
 """
 from __future__ import annotations
 
@@ -84,12 +89,16 @@ class Session:
         leaves, treedef = jax.tree_util.tree_flatten(fetches, is_leaf=_is_fetch_leaf)
         elements = [self._element(leaf) for leaf in leaves]
         feeds = self._feeds(feed_dict)
-        fetch_tensors = list(dict.fromkeys(e for e in elements if isinstance(e, Tensor)))
-        if fetch_tensors or any(isinstance(e, Operation) for e in elements):
-            values = self._run(elements, fetch_tensors, feeds)
+        # A host tensor (a summary) is made after the run from the values of the
+        # device tensors it reads: those are fetched in its place.
+        run_elements = [d for e in elements for d in _device_fetches(e)]
+        fetch_tensors = list(dict.fromkeys(e for e in run_elements if isinstance(e, Tensor)))
+        if fetch_tensors or any(isinstance(e, Operation) for e in run_elements):
+            values = self._run(run_elements, fetch_tensors, feeds)
         else:
             values = {}
-        out = [_to_numpy(values[e]) if isinstance(e, Tensor)
+        out = [_host_value(e, values) if _is_host(e)
+               else _to_numpy(values[e]) if isinstance(e, Tensor)
                else None if isinstance(e, Operation) else _to_numpy(e) for e in elements]
         return jax.tree_util.tree_unflatten(treedef, out)
 
@@ -232,6 +241,25 @@ class InteractiveSession(Session):
         if not self._closed:
             self._ctx.__exit__(None, None, None)
         super().close()
+
+
+def _is_host(element: Any) -> bool:
+    """A tensor whose op has a `host` function: computed on the host when fetched."""
+    return isinstance(element, Tensor) and "host" in element.op.attrs
+
+
+def _device_fetches(element: Any) -> list[Any]:
+    """What the compiled run must fetch for `element` (a host tensor's device inputs)."""
+    if not _is_host(element):
+        return [element]
+    return [d for t in element.op.inputs for d in _device_fetches(t)]
+
+
+def _host_value(tensor: Tensor, values: dict[Tensor, Any]) -> Any:
+    """`op.attrs["host"](*input values)`, host inputs computed first, as they are."""
+    args = [_host_value(t, values) if _is_host(t) else _to_numpy(values[t])
+            for t in tensor.op.inputs]
+    return tensor.op.attrs["host"](*args)
 
 
 def _to_numpy(value: Any) -> Any:

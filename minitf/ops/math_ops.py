@@ -224,6 +224,14 @@ def truediv(x: Any, y: Any) -> jax.Array:
     return jnp.true_divide(as_array(x), as_array(y))
 
 
+@tf_op("DivNoNan")
+def div_no_nan(x: Any, y: Any) -> jax.Array:
+    """TF's `tf.div_no_nan`: `x / y`, and 0 where `y` is 0."""
+    x, y = as_array(x), as_array(y)
+    safe = jnp.where(y == 0, jnp.ones_like(y), y)
+    return jnp.where(y == 0, jnp.zeros_like(jnp.true_divide(x, safe)), jnp.true_divide(x, safe))
+
+
 @tf_op("div")
 def div(x: Any, y: Any) -> jax.Array:
     """TF1's `tf.div`: floor division for integers, true division for floats."""

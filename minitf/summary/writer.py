@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from tensorboard.compat.proto import event_pb2, summary_pb2
 
-from . import protos
+from . import graph_ops, protos
 from ._records import RecordFile, event_file_name
 
 __all__ = ["FileWriter", "create_file_writer", "get_default_writer", "histogram", "image", "scalar"]
@@ -83,12 +83,17 @@ def _flush_loop(ref: weakref.ref[FileWriter], stop: threading.Event, period: flo
 class FileWriter:
     """Writes events for TensorBoard into a new event file under `logdir`.
 
-    Usable as a context manager (closes on exit). `graph_def`, if given, is
-    written right away as with TF1's `FileWriter(logdir, graph)`.
+    Usable as a context manager (closes on exit). `graph` (a minitf graph such
+    as `sess.graph`, or a GraphDef) is written right away, as with TF1's
+    `FileWriter(logdir, graph)`; `max_queue` and `session` are accepted and ignored.
     """
 
-    def __init__(self, logdir: str | os.PathLike, graph_def: Any = None,
-                 flush_secs: float = 120.0, filename_suffix: str = "") -> None:
+    def __init__(self, logdir: str | os.PathLike, graph: Any = None, max_queue: int = 10,
+                 flush_secs: float = 120.0, graph_def: Any = None,
+                 filename_suffix: str | None = "", session: Any = None) -> None:
+        if graph_def is None:
+            graph_def = graph
+        filename_suffix = filename_suffix or ""
         if (isinstance(flush_secs, bool) or not isinstance(flush_secs, numbers.Real)
                 or not math.isfinite(flush_secs) or flush_secs <= 0):
             raise ValueError(f"flush_secs must be a positive number of seconds, got {flush_secs!r}")
@@ -107,6 +112,10 @@ class FileWriter:
                                                                   self._flush_secs),
                                          name=f"FileWriter flush {self.logdir}", daemon=True)
         self._flusher.start()
+
+    def get_logdir(self) -> str:
+        """TF1's `get_logdir`: the directory this writer writes into."""
+        return self.logdir
 
     @property
     def path(self) -> str:
@@ -138,8 +147,11 @@ class FileWriter:
             event.step = _to_step(global_step)
         self.add_event(event)
 
-    def add_graph(self, graph_def: Any) -> None:
-        """Write a `GraphDef` (any proto with `SerializeToString`) for the Graphs tab."""
+    def add_graph(self, graph_def: Any, global_step: Any = None) -> None:
+        """Write a graph for the Graphs tab: a minitf graph (`sess.graph`), or a
+        `GraphDef` (any proto with `SerializeToString`, or its bytes)."""
+        if hasattr(graph_def, "get_operations"):  # a minitf graph (`sess.graph`)
+            graph_def = graph_ops.graph_def(graph_def)
         if isinstance(graph_def, bytes):
             data = graph_def
         elif hasattr(graph_def, "SerializeToString"):
@@ -235,16 +247,39 @@ def _require_default(what: str) -> FileWriter:
     return writer
 
 
-def scalar(tag: str, value: Any, step: Any) -> None:
-    """Log a scalar to the default writer."""
+def _as_graph_op(value: Any, step: Any) -> bool:
+    """TF1 use (no step, a graph tensor or a TF1 default graph) makes a summary op."""
+    if step is not None:
+        return False
+    from minitf.core.frame import get_default_graph
+    from minitf.core.symbolic import graph_tensor
+
+    return graph_tensor(value) is not None or get_default_graph().is_graph_mode
+
+
+def scalar(tag: str, value: Any, step: Any = None, collections: Any = None,
+           family: str | None = None) -> Any:
+    """Log a scalar to the default writer; in a TF1 graph (no `step`), TF1's
+    `tf.summary.scalar(name, tensor)`: a summary op (`graph_ops`)."""
+    if _as_graph_op(value, step):
+        return graph_ops.scalar_op(tag, value, collections, family)
     _require_default("scalar").scalar(tag, value, step)
+    return None
 
 
-def histogram(tag: str, values: Any, step: Any, bins: int = 30) -> None:
-    """Log a histogram to the default writer."""
+def histogram(tag: str, values: Any, step: Any = None, bins: int = 30, collections: Any = None,
+              family: str | None = None) -> Any:
+    """Log a histogram to the default writer (in a TF1 graph: a summary op)."""
+    if _as_graph_op(values, step):
+        return graph_ops.histogram_op(tag, values, collections, family)
     _require_default("histogram").histogram(tag, values, step, bins)
+    return None
 
 
-def image(tag: str, image: Any, step: Any, max_outputs: int = 3) -> None:
-    """Log images to the default writer."""
+def image(tag: str, image: Any, step: Any = None, max_outputs: int = 3, collections: Any = None,
+          family: str | None = None) -> Any:
+    """Log images to the default writer (in a TF1 graph: a summary op)."""
+    if _as_graph_op(image, step):
+        return graph_ops.image_op(tag, image, max_outputs, collections, family)
     _require_default("image").image(tag, image, step, max_outputs)
+    return None

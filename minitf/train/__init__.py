@@ -6,7 +6,6 @@ from minitf.checkpoint import (
     CheckpointFormatError,
     CheckpointReader,
     CorruptCheckpointError,
-    Saver,
     TFCheckpointReader,
     get_checkpoint_state,
     init_from_checkpoint,
@@ -15,6 +14,7 @@ from minitf.checkpoint import (
     load_checkpoint,
     update_checkpoint_state,
 )
+from minitf.graph.saver import Saver  # the functional Saver, plus save(sess, ...) in a graph
 
 __all__ = [
     "CheckpointFormatError",
@@ -59,3 +59,15 @@ __all__ += [
 from minitf.train.global_step import create_global_step, get_global_step, get_or_create_global_step  # noqa: E402
 
 __all__ += ["create_global_step", "get_global_step", "get_or_create_global_step"]
+
+from minitf.train.learning_rate_decay import (  # noqa: E402
+    cosine_decay,
+    exponential_decay,
+    inverse_time_decay,
+    natural_exp_decay,
+    piecewise_constant,
+    polynomial_decay,
+)
+
+__all__ += ["cosine_decay", "exponential_decay", "inverse_time_decay", "natural_exp_decay",
+            "piecewise_constant", "polynomial_decay"]
