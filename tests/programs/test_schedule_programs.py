@@ -34,14 +34,14 @@ def values(tf, schedule):
 
 
 @pytest.mark.parametrize("key", sorted(SCHEDULES))
-def test_schedule_matches_tf(key):
+def test_schedule_matches_tf(key, eager):
     with tf1.Graph().as_default():
         want, tf_lr = values(tf1, SCHEDULES[key])
     with minitf.Graph().as_default():
         got, lr = values(minitf, SCHEDULES[key])
     assert lr.dtype == tf_lr.dtype.as_numpy_dtype
     np.testing.assert_allclose(got, want, rtol=1e-6)
-    # the same definition on plain numbers (eager / transform)
+    # the same definition on plain numbers (TF1's opt-in eager mode; transform below)
     eager = [np.asarray(SCHEDULES[key](minitf, np.int64(s))) for s in STEPS]
     np.testing.assert_allclose(eager, want, rtol=1e-6)
 
