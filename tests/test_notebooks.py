@@ -128,14 +128,17 @@ def _execute(name: str, workdir: pathlib.Path, kernel_manager_class: type):
 
 
 def _text(nb) -> str:
+    """Every cell's text output; a cell's stream chunks joined as written (the kernel may
+    flush one print() in several pieces)."""
     parts = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
             if out.output_type == "stream":
                 parts.append(out.text)
             elif out.output_type in ("execute_result", "display_data"):
-                parts.append(out.data.get("text/plain", ""))
-    return "\n".join(parts)
+                parts.append("\n" + out.data.get("text/plain", "") + "\n")
+        parts.append("\n")
+    return "".join(parts)
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

@@ -197,11 +197,14 @@ class Optimizer:
         covering exactly the variables `state` was created for. In a TF1 graph:
         `apply_gradients(grads_and_vars, global_step=None, name=None)` -> the train op.
         """
-        pairs = list(grads_and_vars) if isinstance(grads_and_vars, (list, tuple)) else []
-        if pairs and all(isinstance(p, tuple) and len(p) == 2 for p in pairs) and any(
-                is_symbolic(g) or is_symbolic(v) for g, v in pairs):
-            step = global_step if global_step is not None else params
-            return graph_training.apply_gradients(self, pairs, step, name or state)
+        if not isinstance(grads_and_vars, Mapping):  # a list, or TF1's zip(grads, vars)
+            grads_and_vars = list(grads_and_vars)
+            if any(isinstance(p, tuple) and len(p) == 2 and (is_symbolic(p[0]) or
+                                                          is_symbolic(p[1]))
+                   for p in grads_and_vars):
+                step = global_step if global_step is not None else params
+                return graph_training.apply_gradients(self, grads_and_vars, step,
+                                                      name or state)
         return apply_deltas(self, grads_and_vars, params, state)
 
 
