@@ -26,7 +26,9 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
+from minitf import ops as _ops
 from minitf.core import (
     GraphKeys,
     add_to_collection,
@@ -35,10 +37,10 @@ from minitf.core import (
     get_variable,
     initializers,
     name_scope,
-    unwrap,
 )
 from minitf.layers._scoping import layer_scope
 from minitf.nn.ops import batch_normalization as _normalize
+from minitf.nn.ops import moments as _moments
 
 Ones, Zeros = initializers.Ones, initializers.Zeros
 
@@ -53,6 +55,28 @@ def _axes(axis: int | Sequence[int], ndim: int) -> list[int]:
     if len(set(out)) != len(out):
         raise ValueError(f"Duplicate axis: {axes}")
     return out
+
+
+def _dims(x: Any) -> list[int | None]:
+    """The static shape of an array or graph tensor (None for unknown dims)."""
+    return [getattr(d, "value", d) for d in x.shape]
+
+
+def cast_to(x: Any, dtype: Any) -> Any:
+    """`x` as `dtype`, a Cast op only where the dtype changes."""
+    return x if jnp.dtype(x.dtype) == jnp.dtype(dtype) else _ops.cast(x, dtype)
+
+
+def bessel_factor(x: Any, reduction_axes: Sequence[int], dtype: Any) -> Any:
+    """n / (n - 1), n the number of values each statistic reduces over (TF's fused kernel
+    corrects the variance it feeds the moving average): a Python float when the shape is
+    known, else computed from `tf.shape(x)` at run time."""
+    dims = [_dims(x)[i] for i in reduction_axes]
+    if all(d is not None for d in dims):
+        n = int(np.prod(dims, dtype=np.int64))
+        return n / max(n - 1, 1)
+    n = _ops.cast(_ops.reduce_prod(_ops.gather(_ops.shape(x), list(reduction_axes))), dtype)
+    return n / _ops.maximum(n - 1.0, 1.0)
 
 
 def _param_dtype(x: jax.Array) -> Any:
@@ -106,34 +130,30 @@ def batch_normalization(inputs: Any, axis: int | Sequence[int] = -1, momentum: f
                                        initializer=moving_variance_initializer, trainable=False)
 
         def shaped(v: Any) -> Any:
-            return None if v is None else jnp.reshape(unwrap(v), broadcast_shape)
+            return None if v is None else _ops.reshape(v, broadcast_shape)
 
-        xf = x.astype(dtype)
+        xf = cast_to(x, dtype)
 
-        def normalize(mean: Any, variance: Any) -> jax.Array:
-            return _normalize(xf, shaped(mean), shaped(variance), shaped(beta), shaped(gamma),
-                              epsilon).astype(x.dtype)
+        def normalize(mean: Any, variance: Any) -> Any:
+            return cast_to(_normalize(xf, shaped(mean), shaped(variance), shaped(beta),
+                                      shaped(gamma), epsilon), x.dtype)
 
         if isinstance(training, (bool, int)) and not training:
             return normalize(moving_mean.value(), moving_variance.value())
 
-        mean = jnp.mean(xf, axis=reduction_axes, keepdims=True)
-        variance = jnp.mean(jnp.square(xf - jax.lax.stop_gradient(mean)), axis=reduction_axes,
-                            keepdims=True)
-        mean, variance = mean.reshape(param_shape), variance.reshape(param_shape)
+        mean, variance = _moments(xf, reduction_axes, keep_dims=True)
+        mean, variance = _ops.reshape(mean, param_shape), _ops.reshape(variance, param_shape)
         moving_variance_input = variance
         if uses_fused_kernel(x.ndim, axes, fused, x.dtype):
-            n = x.size // variance.size
-            moving_variance_input = variance * (n / max(n - 1, 1))
+            moving_variance_input = variance * bessel_factor(xf, reduction_axes, dtype)
         old_mean, old_variance = moving_mean.value(), moving_variance.value()
         if isinstance(training, (bool, int)):
             outputs = normalize(mean, variance)
-            decay = jnp.asarray(1.0 - momentum, dtype)
-        else:
-            training = jnp.asarray(training)
-            outputs = jnp.where(training, normalize(mean, variance),
-                                normalize(old_mean, old_variance))
-            decay = jnp.where(training, 1.0 - momentum, 0.0).astype(dtype)
+            decay: Any = 1.0 - momentum
+        else:  # a boolean tensor: batch statistics and updates only where it is true
+            outputs = _ops.where(training, normalize(mean, variance),
+                                 normalize(old_mean, old_variance))
+            decay = _ops.cast(training, dtype) * (1.0 - momentum)
         if not trainable:  # TF1 leaves a frozen layer's updates out of UPDATE_OPS: none run
             return outputs
         updates = ((moving_mean, old_mean, mean),

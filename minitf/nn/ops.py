@@ -50,7 +50,7 @@ def _dropout_rate(keep_prob: Any, rate: Any) -> Any:
     return rate
 
 
-@tf_op("dropout")
+@tf_op("dropout", kind="random")
 def dropout(x: Any, keep_prob: Any = None, noise_shape: Sequence[int] | None = None,
             seed: Any = None, rate: Any = None) -> jax.Array:
     """Zero each element with probability `rate` (or 1 - keep_prob), scale the rest by 1/(1-rate).
