@@ -50,6 +50,18 @@ def _dropout_rate(keep_prob: Any, rate: Any) -> Any:
     return rate
 
 
+def _noise_shape(noise_shape: Any, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Static ints; an entry that is None or a run-time value (e.g. `tf.shape(x)[0]`) is the
+    input's own size there (Keras' rule; TF broadcasts the mask, so only 1s may differ)."""
+    out = []
+    for i, d in enumerate(noise_shape):
+        try:
+            out.append(shape[i] if d is None else int(unwrap(d)))
+        except (TypeError, jax.errors.ConcretizationTypeError):
+            out.append(shape[i])
+    return tuple(out)
+
+
 @tf_op("dropout", kind="random")
 def dropout(x: Any, keep_prob: Any = None, noise_shape: Sequence[int] | None = None,
             seed: Any = None, rate: Any = None) -> jax.Array:
@@ -62,7 +74,7 @@ def dropout(x: Any, keep_prob: Any = None, noise_shape: Sequence[int] | None = N
     if isinstance(rate, (int, float)) and rate == 0:
         return x
     key = get_default_graph().next_rng_key()
-    shape = x.shape if noise_shape is None else tuple(int(d) for d in noise_shape)
+    shape = x.shape if noise_shape is None else _noise_shape(noise_shape, x.shape)
     keep = jax.random.uniform(key, shape, x.dtype) >= rate
     return jnp.where(keep, x * (1.0 / (1.0 - rate)), jnp.zeros((), x.dtype))
 

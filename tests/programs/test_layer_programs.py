@@ -15,6 +15,8 @@ X = RNG.randn(48, 6).astype(np.float32)
 LABELS = (X[:, :3].sum(1) > 0).astype(np.int64) + (X[:, 3] > 0.5).astype(np.int64)
 Z = RNG.uniform(-1, 1, (16, 8)).astype(np.float32)
 TARGET = np.tanh(RNG.randn(16, 16, 16, 1)).astype(np.float32)
+TOKENS = RNG.randint(0, 10, (24, 5)).astype(np.int32)
+TOKEN_LABELS = (TOKENS.sum(1) % 3).astype(np.int64)
 
 
 def conv_net(tf, start):
@@ -256,6 +258,90 @@ def contrib_layers(tf, start):
 
 def test_contrib_layers_like_tf():
     assert_same_run(contrib_layers, tf=_tf_with_contrib())
+
+
+def contrib_sequence_model(tf, start):
+    """embed_sequence + layer_norm + fully_connected + dropout (is_training placeholder,
+    compared off) + tf.contrib.layers.softmax; GradientDescent."""
+    layers = tf.contrib.layers
+    ids = tf.placeholder(tf.int32, [None, 5], name="ids")
+    labels = tf.placeholder(tf.int64, [None], name="labels")
+    is_training = tf.placeholder(tf.bool, [], name="is_training")
+    embedded = layers.embed_sequence(ids, vocab_size=10, embed_dim=4)
+    h = layers.layer_norm(tf.reshape(embedded, [-1, 20]))
+    h = layers.fully_connected(h, 8, weights_regularizer=layers.l1_regularizer(0.001))
+    h = layers.dropout(h, keep_prob=0.7, is_training=is_training)
+    logits = layers.fully_connected(h, 3, activation_fn=None)
+    probs = layers.softmax(logits)
+    loss = tf.losses.log_loss(tf.one_hot(labels, 3), probs)
+    total = tf.losses.get_total_loss()
+    train_op = tf.train.GradientDescentOptimizer(0.5).minimize(total)
+    feed = {ids: TOKENS, labels: TOKEN_LABELS, is_training: False}
+    out = []
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        start(sess)
+        for _ in range(20):
+            out.extend(sess.run([total, loss, train_op], feed)[:2])
+        out.append(sess.run(probs, feed))
+    return out
+
+
+def test_contrib_sequence_model_like_tf():
+    assert_same_run(contrib_sequence_model, tf=_tf_with_contrib())
+
+
+def conv_family(tf, start):
+    """The rest of the convolution family (layers and tf.nn) on unknown batch sizes
+    (forward only: their gradients are JAX's of the same definitions, which the
+    transform-mode tests compare with TF's; compiling them here would be slow)."""
+    img = tf.placeholder(tf.float32, [None, 8, 8, 3], name="img")
+    seq = tf.placeholder(tf.float32, [None, 9, 2], name="seq")
+    vol = tf.placeholder(tf.float32, [None, 4, 4, 4, 2], name="vol")
+    kernels = np.random.RandomState(3)  # numpy initial values: cheap to initialize
+
+    def kernel(name, shape):
+        return tf.Variable(kernels.randn(*shape).astype(np.float32) * 0.3, name=name)
+
+    def init(*shape):
+        return tf.constant_initializer(kernels.randn(*shape).astype(np.float32) * 0.3)
+
+    depthwise = kernel("depthwise", [3, 3, 3, 2])
+    pointwise = kernel("pointwise", [1, 1, 6, 4])
+    atrous = kernel("atrous", [3, 3, 3, 4])
+    back = kernel("back", [3, 3, 5, 3])
+    outputs = [
+        tf.layers.conv1d(seq, 3, 3, strides=2, padding="same", kernel_initializer=init(3, 2, 3)),
+        tf.layers.conv3d(vol, 2, 3, padding="same", activation=tf.nn.relu,
+                         kernel_initializer=init(3, 3, 3, 2, 2)),
+        tf.layers.conv2d_transpose(img, 2, 3, strides=2, kernel_initializer=init(3, 3, 2, 3)),
+        tf.layers.conv3d_transpose(vol, 2, 2, strides=2, padding="same",
+                                   kernel_initializer=init(2, 2, 2, 2, 2)),
+        tf.layers.separable_conv2d(img, 4, 3, depth_multiplier=2, padding="same",
+                                   depthwise_initializer=init(3, 3, 3, 2),
+                                   pointwise_initializer=init(1, 1, 6, 4)),
+        tf.layers.conv2d(img, 3, 3, dilation_rate=2, kernel_initializer=init(3, 3, 3, 3)),
+        tf.layers.average_pooling2d(img, 3, 2, padding="same"),
+        tf.nn.depthwise_conv2d(img, depthwise, [1, 1, 1, 1], "VALID"),
+        tf.nn.separable_conv2d(img, depthwise, pointwise, [1, 1, 1, 1], "SAME"),
+        tf.nn.atrous_conv2d(img, atrous, 2, "SAME"),
+        tf.nn.conv2d_transpose(img, back, [tf.shape(img)[0], 16, 16, 5], [1, 2, 2, 1], "SAME"),
+    ]
+    rng = np.random.RandomState(2)
+    feed = {img: rng.randn(3, 8, 8, 3).astype(np.float32),
+            seq: rng.randn(3, 9, 2).astype(np.float32),
+            vol: rng.randn(3, 4, 4, 4, 2).astype(np.float32)}
+    out = [np.asarray([d if d is not None else -1 for d in o.get_shape().as_list()])
+           for o in outputs]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        start(sess)
+        out.extend(sess.run(outputs, feed))
+    return out
+
+
+def test_conv_family_like_tf():
+    assert_same_run(conv_family)
 
 
 # -- static shapes of layer outputs, against TF's -------------------------------------------
