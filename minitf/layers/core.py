@@ -62,7 +62,9 @@ def dropout(inputs: Any, rate: float = 0.5, noise_shape: Sequence[int] | None = 
             seed: Any = None, training: Any = False, name: str | None = None) -> jax.Array:
     """With `training` true: drop with probability `rate` and scale by 1/(1-rate); else identity.
 
-    `training` may be a traced boolean. Randomness comes from `apply(..., rng=key)`.
+    `training` may be a traced boolean or a boolean graph tensor (a placeholder).
+    Randomness: in a graph, fresh masks on every `Session.run`; in `transform`, from
+    `apply(..., rng=key)`.
     """
     x = as_jax_array(inputs)
     with layer_scope(name or "dropout", None, None):

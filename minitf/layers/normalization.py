@@ -9,12 +9,19 @@ true the layer normalizes with the batch's mean and biased variance and assigns
 to both moving variables, as TF's AssignMovingAvg ops. Where TF1 picks its fused
 kernel (4-D/5-D inputs, channel axis first or last, `fused` not False), the
 variance fed to the moving average carries Bessel's correction (n / (n - 1)),
-as TF's does; elsewhere it is the biased one. In minitf those
-assignments come back from `model.apply_with_updates(params, ...)` as
-`{"batch_normalization/moving_mean": ..., ...}` (plain `apply` drops them); the
-new values are also added to `tf.GraphKeys.UPDATE_OPS`, so TF1 code that
-collects UPDATE_OPS runs unchanged (there is nothing to run: fold the updates
-into params instead). `training` may be a Python bool or a traced boolean.
+as TF's does (computed from `tf.shape` when the batch size is unknown); elsewhere
+it is the biased one. The arithmetic is minitf's ops (`moments`, `batchnorm`,
+...), so the same code builds graph ops, runs in `transform` and eagerly.
+
+In a TF1 graph the assignments are assign ops added to `tf.GraphKeys.UPDATE_OPS`:
+the moving statistics change only when those ops run (e.g. under
+`tf.control_dependencies(update_ops)` around `minimize`). In `transform`, the
+new values come back from `model.apply_with_updates(params, ...)` as
+`{"batch_normalization/moving_mean": ..., ...}` (plain `apply` drops them), and
+are also listed in UPDATE_OPS (there is nothing to run: fold the updates into
+params instead). `training` may be a Python bool, a traced boolean or a boolean
+graph tensor (a placeholder): then both normalizations are computed and
+selected, and the updates use a decay of 0 where it is false.
 With `trainable=False` the layer still normalizes with batch statistics when
 training, but TF1 keeps its update ops out of UPDATE_OPS, so TF1 programs never
 move its averages; minitf makes no update either.

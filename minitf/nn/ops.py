@@ -238,3 +238,22 @@ def local_response_normalization(input: Any, depth_radius: int = 5,
 
 
 lrn = local_response_normalization
+
+
+@tf_op("TopKV2")
+def top_k(input: Any, k: int = 1, sorted: bool = True) -> tuple[jax.Array, jax.Array]:
+    """The k largest entries of the last axis and their int32 indices (ties: lower index
+    first, as TF)."""
+    values, indices = jax.lax.top_k(as_jax_array(input), int(k))
+    return values, indices.astype(jnp.int32)
+
+
+@tf_op("InTopKV2")
+def in_top_k(predictions: Any, targets: Any, k: int) -> jax.Array:
+    """Whether each row's `targets` class is among its k largest predictions; classes tied
+    at the boundary all count as in, and a non-finite target prediction is out (TF's rule)."""
+    predictions = as_jax_array(predictions)
+    targets = as_jax_array(targets).astype(jnp.int32)
+    target = jnp.take_along_axis(predictions, targets[:, None], axis=1)
+    larger = jnp.sum(predictions > target, axis=1)
+    return (larger < k) & jnp.isfinite(target[:, 0])

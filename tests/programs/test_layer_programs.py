@@ -209,6 +209,9 @@ def tf_losses(tf, start):
         for _ in range(20):
             out.extend(sess.run([total, regularization, *losses, train_op], feed)[:-1])
         out.append(sess.run(tf.add_n(collected), feed))
+        top_values, top_indices = tf.nn.top_k(logits, 2)
+        in_top = tf.nn.in_top_k(logits, labels, 2)
+        out.extend(sess.run([top_values, top_indices, in_top], feed))
     return out
 
 
