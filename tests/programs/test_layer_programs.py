@@ -329,6 +329,8 @@ def conv_family(tf, start):
         tf.nn.separable_conv2d(img, depthwise, pointwise, [1, 1, 1, 1], "SAME"),
         tf.nn.atrous_conv2d(img, atrous, 2, "SAME"),
         tf.nn.conv2d_transpose(img, back, [tf.shape(img)[0], 16, 16, 5], [1, 2, 2, 1], "SAME"),
+        tf.nn.conv2d_transpose(img, back, tf.stack([tf.shape(img)[0], 17, 17, 5]),
+                               [1, 2, 2, 1], "VALID"),
     ]
     rng = np.random.RandomState(2)
     feed = {img: rng.randn(3, 8, 8, 3).astype(np.float32),
