@@ -214,8 +214,9 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
     norm (variables gamma, beta, ...); on 2-D inputs, or with other
     `updates_collections`, slim's fused path (beta, gamma, ...), whose moving
     variance takes the batch variance with Bessel's correction. Updates are
-    assignments (returned by `apply_with_updates`), listed in
-    `updates_collections` unless it is None (TF then forces them in place).
+    assignments (in a graph: assign ops; in `transform`: returned by
+    `apply_with_updates`), listed in `updates_collections`; with None, TF forces
+    them in place, and so does minitf in a graph (the output depends on them).
     `is_training=False` normalizes with the moving statistics.
     """
     if batch_weights is not None or renorm or adjustment is not None or zero_debias_moving_mean:
