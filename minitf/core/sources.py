@@ -125,6 +125,12 @@ class GraphSource(ValueSource):
     """
 
     def value_for(self, graph: Any, spec: InitSpec) -> Tensor:
+        # As TF1 (init_scope): a variable and its initializer ignore the control
+        # dependencies around its creation (e.g. slots made under control_dependencies).
+        with graph.control_dependencies(None):
+            return self._new_variable(graph, spec)
+
+    def _new_variable(self, graph: Any, spec: InitSpec) -> Tensor:
         dtype = storage_dtype(spec.dtype)
         shape = tuple(spec.shape)
         avals = (make_aval(shape, dtype),) * 2

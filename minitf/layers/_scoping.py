@@ -22,6 +22,7 @@ from typing import Any
 
 import jax.numpy as jnp
 
+from minitf import ops as _ops
 from minitf.core import (
     GraphKeys,
     VariableScope,
@@ -61,5 +62,9 @@ def add_activity_regularization(regularizer: Any, outputs: Any) -> None:
     with name_scope("ActivityRegularizer"):
         loss = regularizer(outputs)
         if loss is not None:
-            add_to_collection(GraphKeys.REGULARIZATION_LOSSES,
-                              loss / jnp.asarray(outputs.shape[0], loss.dtype))
+            batch = getattr(outputs.shape[0], "value", outputs.shape[0])
+            if batch is None:  # unknown until run time, as TF: tf.shape(outputs)[0]
+                batch = _ops.cast(_ops.shape(outputs)[0], loss.dtype)
+            else:
+                batch = jnp.asarray(batch, loss.dtype)
+            add_to_collection(GraphKeys.REGULARIZATION_LOSSES, loss / batch)

@@ -22,6 +22,7 @@ from minitf.layers._scoping import (
 )
 from minitf.nn import conv_ops as _conv_ops
 from minitf.nn import ops as _nn
+from minitf.ops import array_ops as _array_ops
 
 __all__ = [
     "conv1d",
@@ -55,6 +56,17 @@ def data_format_code(data_format: str, ndim: int) -> str:
         return "NC" + spatial
     raise ValueError("The `data_format` argument must be one of \"channels_first\", "
                      f"\"channels_last\". Received: {data_format}")
+
+
+def _dim(d: Any) -> int | None:
+    """A static dimension as an int, or None where unknown (graph tensors' `Dimension(None)`)."""
+    value = getattr(d, "value", d)
+    return None if value is None else int(value)
+
+
+def _cast(x: Any, dtype: Any) -> Any:
+    """`x` in the variables' dtype (a Cast op only where the dtype changes)."""
+    return x if x.dtype == dtype else _array_ops.cast(x, dtype)
 
 
 def _check_rank(x: Any, rank: int, layer: str) -> None:
@@ -102,9 +114,9 @@ def _convolution(rank: int, inputs: Any, filters: int, kernel_size: Any, strides
                               initializer=kernel_initializer, regularizer=kernel_regularizer,
                               trainable=trainable)
         bias = _bias(use_bias, filters, dtype, bias_initializer, bias_regularizer, trainable)
-        outputs = _conv_ops.convolution.__wrapped__(
-            x.astype(dtype), kernel, padding=padding, strides=strides,
-            dilations=dilation_rate, data_format=code)
+        outputs = _conv_ops.convolution(
+            _cast(x, dtype), kernel, padding=padding, strides=strides,
+            dilations=dilation_rate, data_format=code, name=f"Conv{rank}D")
         return _finish(outputs, bias, code, activation, activity_regularizer)
 
 
@@ -179,8 +191,11 @@ def _convolution_transpose(rank: int, inputs: Any, filters: int, kernel_size: An
     channels = x.shape[1] if first else x.shape[-1]
     out_spatial = [deconv_output_length(n, k, padding, s)
                    for n, k, s in zip(spatial, kernel_size, strides, strict=False)]
-    output_shape = ([x.shape[0], filters, *out_spatial] if first
-                    else [x.shape[0], *out_spatial, filters])
+    batch = _dim(x.shape[0])
+    if batch is None:  # an unknown batch: the output's is the input's, at run time
+        batch = _array_ops.shape(x)[0]
+    output_shape = ([batch, filters, *out_spatial] if first
+                    else [batch, *out_spatial, filters])
     with layer_scope(default, name, reuse):
         dtype = variable_dtype(x)
         kernel = get_variable("kernel", [*kernel_size, filters, channels], dtype=dtype,
@@ -188,8 +203,9 @@ def _convolution_transpose(rank: int, inputs: Any, filters: int, kernel_size: An
                               trainable=trainable)
         bias = _bias(use_bias, filters, dtype, bias_initializer, bias_regularizer, trainable)
         op = _conv_ops.conv2d_transpose if rank == 2 else _conv_ops.conv3d_transpose
-        outputs = op.__wrapped__(x.astype(dtype), kernel, output_shape, strides=strides,
-                                 padding=padding.upper(), data_format=code)
+        outputs = op(_cast(x, dtype), kernel, output_shape, strides=strides,
+                     padding=padding.upper(), data_format=code,
+                     name=f"conv{rank}d_transpose")
         return _finish(outputs, bias, code, activation, activity_regularizer)
 
 
@@ -249,7 +265,7 @@ def separable_conv2d(inputs: Any, filters: int, kernel_size: Any, strides: Any =
                                  dtype=dtype, initializer=pointwise_initializer,
                                  regularizer=pointwise_regularizer, trainable=trainable)
         bias = _bias(use_bias, filters, dtype, bias_initializer, bias_regularizer, trainable)
-        outputs = _conv_ops.separable_conv2d.__wrapped__(
-            x.astype(dtype), depthwise, pointwise, strides=strides, padding=padding,
-            data_format=code, dilations=dilation_rate)
+        outputs = _conv_ops.separable_conv2d(
+            _cast(x, dtype), depthwise, pointwise, strides=strides, padding=padding,
+            data_format=code, dilations=dilation_rate, name="separable_conv2d")
         return _finish(outputs, bias, code, activation, activity_regularizer)

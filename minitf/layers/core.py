@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import jax
-import jax.numpy as jnp
+import numpy as np
 
 from minitf import ops as _ops
 from minitf.core import as_jax_array, get_variable, initializers
@@ -62,7 +62,9 @@ def dropout(inputs: Any, rate: float = 0.5, noise_shape: Sequence[int] | None = 
             seed: Any = None, training: Any = False, name: str | None = None) -> jax.Array:
     """With `training` true: drop with probability `rate` and scale by 1/(1-rate); else identity.
 
-    `training` may be a traced boolean. Randomness comes from `apply(..., rng=key)`.
+    `training` may be a traced boolean or a boolean graph tensor (a placeholder).
+    Randomness: in a graph, fresh masks on every `Session.run`; in `transform`, from
+    `apply(..., rng=key)`.
     """
     x = as_jax_array(inputs)
     with layer_scope(name or "dropout", None, None):
@@ -71,7 +73,7 @@ def dropout(inputs: Any, rate: float = 0.5, noise_shape: Sequence[int] | None = 
         dropped = _nn_dropout(x, noise_shape=noise_shape, rate=rate)  # the one dropout
         if isinstance(training, (bool, int)):
             return dropped
-        return jnp.where(jnp.asarray(training), dropped, x)
+        return _ops.where(training, dropped, x)
 
 
 def flatten(inputs: Any, name: str | None = None,
@@ -80,5 +82,18 @@ def flatten(inputs: Any, name: str | None = None,
     x = as_jax_array(inputs)
     with layer_scope(name or "flatten", None, None):
         if data_format == "channels_first" and x.ndim > 2:
-            x = jnp.transpose(x, (0, *range(2, x.ndim), 1))
-        return _ops.reshape(x, [x.shape[0], -1] if x.ndim else [1, 1])
+            x = _ops.transpose(x, (0, *range(2, x.ndim), 1))
+        return _ops.reshape(x, flat_shape(x))
+
+
+def flat_shape(x: Any) -> list[Any]:
+    """TF's flatten target shape: [batch, -1], or [-1, prod(rest)] when the batch size is
+    unknown but the rest is known, or [tf.shape(x)[0], -1] when both are unknown."""
+    if not x.ndim:
+        return [1, 1]
+    dims = [getattr(d, "value", d) for d in x.shape]
+    if dims[0] is not None:
+        return [int(dims[0]), -1]
+    if all(d is not None for d in dims[1:]):
+        return [-1, int(np.prod(dims[1:], dtype=np.int64))]
+    return [_ops.shape(x)[0], -1]

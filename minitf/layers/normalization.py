@@ -9,12 +9,19 @@ true the layer normalizes with the batch's mean and biased variance and assigns
 to both moving variables, as TF's AssignMovingAvg ops. Where TF1 picks its fused
 kernel (4-D/5-D inputs, channel axis first or last, `fused` not False), the
 variance fed to the moving average carries Bessel's correction (n / (n - 1)),
-as TF's does; elsewhere it is the biased one. In minitf those
-assignments come back from `model.apply_with_updates(params, ...)` as
-`{"batch_normalization/moving_mean": ..., ...}` (plain `apply` drops them); the
-new values are also added to `tf.GraphKeys.UPDATE_OPS`, so TF1 code that
-collects UPDATE_OPS runs unchanged (there is nothing to run: fold the updates
-into params instead). `training` may be a Python bool or a traced boolean.
+as TF's does (computed from `tf.shape` when the batch size is unknown); elsewhere
+it is the biased one. The arithmetic is minitf's ops (`moments`, `batchnorm`,
+...), so the same code builds graph ops, runs in `transform` and eagerly.
+
+In a TF1 graph the assignments are assign ops added to `tf.GraphKeys.UPDATE_OPS`:
+the moving statistics change only when those ops run (e.g. under
+`tf.control_dependencies(update_ops)` around `minimize`). In `transform`, the
+new values come back from `model.apply_with_updates(params, ...)` as
+`{"batch_normalization/moving_mean": ..., ...}` (plain `apply` drops them), and
+are also listed in UPDATE_OPS (there is nothing to run: fold the updates into
+params instead). `training` may be a Python bool, a traced boolean or a boolean
+graph tensor (a placeholder): then both normalizations are computed and
+selected, and the updates use a decay of 0 where it is false.
 With `trainable=False` the layer still normalizes with batch statistics when
 training, but TF1 keeps its update ops out of UPDATE_OPS, so TF1 programs never
 move its averages; minitf makes no update either.
@@ -26,7 +33,9 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
+from minitf import ops as _ops
 from minitf.core import (
     GraphKeys,
     add_to_collection,
@@ -35,10 +44,10 @@ from minitf.core import (
     get_variable,
     initializers,
     name_scope,
-    unwrap,
 )
 from minitf.layers._scoping import layer_scope
 from minitf.nn.ops import batch_normalization as _normalize
+from minitf.nn.ops import moments as _moments
 
 Ones, Zeros = initializers.Ones, initializers.Zeros
 
@@ -53,6 +62,28 @@ def _axes(axis: int | Sequence[int], ndim: int) -> list[int]:
     if len(set(out)) != len(out):
         raise ValueError(f"Duplicate axis: {axes}")
     return out
+
+
+def _dims(x: Any) -> list[int | None]:
+    """The static shape of an array or graph tensor (None for unknown dims)."""
+    return [getattr(d, "value", d) for d in x.shape]
+
+
+def cast_to(x: Any, dtype: Any) -> Any:
+    """`x` as `dtype`, a Cast op only where the dtype changes."""
+    return x if jnp.dtype(x.dtype) == jnp.dtype(dtype) else _ops.cast(x, dtype)
+
+
+def bessel_factor(x: Any, reduction_axes: Sequence[int], dtype: Any) -> Any:
+    """n / (n - 1), n the number of values each statistic reduces over (TF's fused kernel
+    corrects the variance it feeds the moving average): a Python float when the shape is
+    known, else computed from `tf.shape(x)` at run time."""
+    dims = [_dims(x)[i] for i in reduction_axes]
+    if all(d is not None for d in dims):
+        n = int(np.prod(dims, dtype=np.int64))
+        return n / max(n - 1, 1)
+    n = _ops.cast(_ops.reduce_prod(_ops.gather(_ops.shape(x), list(reduction_axes))), dtype)
+    return n / _ops.maximum(n - 1.0, 1.0)
 
 
 def _param_dtype(x: jax.Array) -> Any:
@@ -106,34 +137,30 @@ def batch_normalization(inputs: Any, axis: int | Sequence[int] = -1, momentum: f
                                        initializer=moving_variance_initializer, trainable=False)
 
         def shaped(v: Any) -> Any:
-            return None if v is None else jnp.reshape(unwrap(v), broadcast_shape)
+            return None if v is None else _ops.reshape(v, broadcast_shape)
 
-        xf = x.astype(dtype)
+        xf = cast_to(x, dtype)
 
-        def normalize(mean: Any, variance: Any) -> jax.Array:
-            return _normalize(xf, shaped(mean), shaped(variance), shaped(beta), shaped(gamma),
-                              epsilon).astype(x.dtype)
+        def normalize(mean: Any, variance: Any) -> Any:
+            return cast_to(_normalize(xf, shaped(mean), shaped(variance), shaped(beta),
+                                      shaped(gamma), epsilon), x.dtype)
 
         if isinstance(training, (bool, int)) and not training:
             return normalize(moving_mean.value(), moving_variance.value())
 
-        mean = jnp.mean(xf, axis=reduction_axes, keepdims=True)
-        variance = jnp.mean(jnp.square(xf - jax.lax.stop_gradient(mean)), axis=reduction_axes,
-                            keepdims=True)
-        mean, variance = mean.reshape(param_shape), variance.reshape(param_shape)
+        mean, variance = _moments(xf, reduction_axes, keep_dims=True)
+        mean, variance = _ops.reshape(mean, param_shape), _ops.reshape(variance, param_shape)
         moving_variance_input = variance
         if uses_fused_kernel(x.ndim, axes, fused, x.dtype):
-            n = x.size // variance.size
-            moving_variance_input = variance * (n / max(n - 1, 1))
+            moving_variance_input = variance * bessel_factor(xf, reduction_axes, dtype)
         old_mean, old_variance = moving_mean.value(), moving_variance.value()
         if isinstance(training, (bool, int)):
             outputs = normalize(mean, variance)
-            decay = jnp.asarray(1.0 - momentum, dtype)
-        else:
-            training = jnp.asarray(training)
-            outputs = jnp.where(training, normalize(mean, variance),
-                                normalize(old_mean, old_variance))
-            decay = jnp.where(training, 1.0 - momentum, 0.0).astype(dtype)
+            decay: Any = 1.0 - momentum
+        else:  # a boolean tensor: batch statistics and updates only where it is true
+            outputs = _ops.where(training, normalize(mean, variance),
+                                 normalize(old_mean, old_variance))
+            decay = _ops.cast(training, dtype) * (1.0 - momentum)
         if not trainable:  # TF1 leaves a frozen layer's updates out of UPDATE_OPS: none run
             return outputs
         updates = ((moving_mean, old_mean, mean),

@@ -47,12 +47,14 @@ from minitf.nn.ops import (
     conv2d,
     dropout,
     embedding_lookup,
+    in_top_k,
     l2_normalize,
     local_response_normalization,
     lrn,
     max_pool,
     max_pool2d,
     moments,
+    top_k,
     xw_plus_b,
 )
 from minitf.nn.rnn import (
@@ -82,6 +84,7 @@ __all__ = [
     "dynamic_rnn",
     "elu",
     "embedding_lookup",
+    "in_top_k",
     "l2_loss",
     "l2_normalize",
     "leaky_relu",
@@ -108,5 +111,6 @@ __all__ = [
     "static_rnn",
     "swish",
     "tanh",
+    "top_k",
     "xw_plus_b",
 ]

@@ -8,12 +8,15 @@ padding's asymmetric split agree with TF.
 """
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 import jax
 import numpy as np
 
 from minitf.core import as_jax_array, unwrap
+from minitf.core.tensor import Tensor
 from minitf.ops import tf_op
 
 __all__ = [
@@ -149,6 +152,33 @@ def _transpose(value: Any, kernel: Any, output_shape: Any, rank: int, strides: A
     return out
 
 
+def _known_entries(output_shape: Any) -> Any:
+    """A graph-tensor `output_shape` (e.g. `tf.stack([tf.shape(x)[0], 16, 16, 5])`) as a
+    list: the entries known when the graph is built as ints, the rest as tensors (only the
+    batch entry may be unknown: the op takes it from its input)."""
+    if not isinstance(output_shape, Tensor) or output_shape.ndim != 1:
+        return output_shape
+    a, b = output_shape.probe_value(0), output_shape.probe_value(1)
+    if a is None or b is None:
+        return output_shape
+    return [int(x) if x == y else output_shape[i]
+            for i, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True))]
+
+
+def _static_output_shape(op: Callable[..., Any]) -> Callable[..., Any]:
+    """A transposed convolution whose `output_shape` (third argument) may be a graph tensor."""
+    @functools.wraps(op)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > 2:
+            args = (*args[:2], _known_entries(args[2]), *args[3:])
+        elif "output_shape" in kwargs:
+            kwargs["output_shape"] = _known_entries(kwargs["output_shape"])
+        return op(*args, **kwargs)
+
+    return wrapper
+
+
+@_static_output_shape
 @tf_op("conv2d_transpose")
 def conv2d_transpose(value: Any = None, filter: Any = None, output_shape: Any = None,
                      strides: Any = None, padding: str = "SAME", data_format: str = "NHWC",
@@ -160,6 +190,7 @@ def conv2d_transpose(value: Any = None, filter: Any = None, output_shape: Any = 
     return _transpose(x, kernel, output_shape, 2, strides, padding, data_format, dilations)
 
 
+@_static_output_shape
 @tf_op("conv1d_transpose")
 def conv1d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,
                      padding: str = "SAME", data_format: str = "NWC",
@@ -167,6 +198,7 @@ def conv1d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any,
     return _transpose(input, filters, output_shape, 1, strides, padding, data_format, dilations)
 
 
+@_static_output_shape
 @tf_op("conv3d_transpose")
 def conv3d_transpose(value: Any = None, filter: Any = None, output_shape: Any = None,
                      strides: Any = None, padding: str = "SAME", data_format: str = "NDHWC",
@@ -185,6 +217,7 @@ def atrous_conv2d(value: Any, filters: Any, rate: int, padding: str) -> jax.Arra
     return conv(as_jax_array(value), as_jax_array(filters), 2, 1, padding, "NHWC", int(rate))
 
 
+@_static_output_shape
 @tf_op("atrous_conv2d_transpose")
 def atrous_conv2d_transpose(value: Any, filters: Any, output_shape: Any, rate: int,
                             padding: str) -> jax.Array:

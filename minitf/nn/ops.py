@@ -50,7 +50,19 @@ def _dropout_rate(keep_prob: Any, rate: Any) -> Any:
     return rate
 
 
-@tf_op("dropout")
+def _noise_shape(noise_shape: Any, shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Static ints; an entry that is None or a run-time value (e.g. `tf.shape(x)[0]`) is the
+    input's own size there (Keras' rule; TF broadcasts the mask, so only 1s may differ)."""
+    out = []
+    for i, d in enumerate(noise_shape):
+        try:
+            out.append(shape[i] if d is None else int(unwrap(d)))
+        except (TypeError, jax.errors.ConcretizationTypeError):
+            out.append(shape[i])
+    return tuple(out)
+
+
+@tf_op("dropout", kind="random")
 def dropout(x: Any, keep_prob: Any = None, noise_shape: Sequence[int] | None = None,
             seed: Any = None, rate: Any = None) -> jax.Array:
     """Zero each element with probability `rate` (or 1 - keep_prob), scale the rest by 1/(1-rate).
@@ -62,7 +74,7 @@ def dropout(x: Any, keep_prob: Any = None, noise_shape: Sequence[int] | None = N
     if isinstance(rate, (int, float)) and rate == 0:
         return x
     key = get_default_graph().next_rng_key()
-    shape = x.shape if noise_shape is None else tuple(int(d) for d in noise_shape)
+    shape = x.shape if noise_shape is None else _noise_shape(noise_shape, x.shape)
     keep = jax.random.uniform(key, shape, x.dtype) >= rate
     return jnp.where(keep, x * (1.0 / (1.0 - rate)), jnp.zeros((), x.dtype))
 
@@ -226,3 +238,22 @@ def local_response_normalization(input: Any, depth_radius: int = 5,
 
 
 lrn = local_response_normalization
+
+
+@tf_op("TopKV2")
+def top_k(input: Any, k: int = 1, sorted: bool = True) -> tuple[jax.Array, jax.Array]:
+    """The k largest entries of the last axis and their int32 indices (ties: lower index
+    first, as TF)."""
+    values, indices = jax.lax.top_k(as_jax_array(input), int(k))
+    return values, indices.astype(jnp.int32)
+
+
+@tf_op("InTopKV2")
+def in_top_k(predictions: Any, targets: Any, k: int) -> jax.Array:
+    """Whether each row's `targets` class is among its k largest predictions; classes tied
+    at the boundary all count as in, and a non-finite target prediction is out (TF's rule)."""
+    predictions = as_jax_array(predictions)
+    targets = as_jax_array(targets).astype(jnp.int32)
+    target = jnp.take_along_axis(predictions, targets[:, None], axis=1)
+    larger = jnp.sum(predictions > target, axis=1)
+    return (larger < k) & jnp.isfinite(target[:, 0])

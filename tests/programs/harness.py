@@ -21,8 +21,9 @@ import minitf
 tf1.disable_v2_behavior()
 
 
-def run_tf(program):
-    """TF's fetched values and initial variable values (by name)."""
+def run_tf(program, tf=None):
+    """TF's fetched values and initial variable values (by name); `tf` is the module the
+    program gets (default `tensorflow.compat.v1`; e.g. one with a `contrib` namespace)."""
     initial: dict[str, np.ndarray] = {}
 
     def record(sess):
@@ -31,7 +32,7 @@ def run_tf(program):
 
     with tf1.Graph().as_default():
         tf1.set_random_seed(0)
-        fetched = program(tf1, record)
+        fetched = program(tf1 if tf is None else tf, record)
     return fetched, initial
 
 
@@ -47,9 +48,9 @@ def run_minitf(program, initial):
         return program(minitf, load)
 
 
-def assert_same_run(program, rtol=1e-4, atol=1e-5):
+def assert_same_run(program, rtol=1e-4, atol=1e-5, tf=None):
     """Run `program` under both; every fetched value equal to tolerance."""
-    want, initial = run_tf(program)
+    want, initial = run_tf(program, tf)
     got = run_minitf(program, initial)
     assert len(got) == len(want)
     for i, (g, w) in enumerate(zip(got, want, strict=True)):

@@ -18,6 +18,7 @@ import jax
 import jax.numpy as jnp
 
 from minitf import layers as _layers
+from minitf import ops as _ops
 from minitf.contrib.arg_scope import add_arg_scope
 from minitf.contrib.layers.initializers import xavier_initializer
 from minitf.contrib.layers.utils import collect_named_outputs
@@ -27,11 +28,15 @@ from minitf.core import (
     add_to_collections,
     as_jax_array,
     assign,
+    control_dependencies,
+    get_default_graph,
     initializers,
     name_scope,
     unwrap,
     variable_scope,
 )
+from minitf.layers import core as _layers_core
+from minitf.layers.normalization import bessel_factor, cast_to
 from minitf.nn import activations as _activations
 from minitf.nn import ops as _nn_ops
 
@@ -209,8 +214,9 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
     norm (variables gamma, beta, ...); on 2-D inputs, or with other
     `updates_collections`, slim's fused path (beta, gamma, ...), whose moving
     variance takes the batch variance with Bessel's correction. Updates are
-    assignments (returned by `apply_with_updates`), listed in
-    `updates_collections` unless it is None (TF then forces them in place).
+    assignments (in a graph: assign ops; in `transform`: returned by
+    `apply_with_updates`), listed in `updates_collections`; with None, TF forces
+    them in place, and so does minitf in a graph (the output depends on them).
     `is_training=False` normalizes with the moving statistics.
     """
     if batch_weights is not None or renorm or adjustment is not None or zero_debias_moving_mean:
@@ -267,38 +273,40 @@ def _slim_batch_norm(x: jax.Array, decay: float, center: bool, scale: bool, epsi
     moving_variance = var("moving_variance", initializers.Ones(), False)
 
     def shaped(v: Any) -> Any:
-        return None if v is None else jnp.reshape(unwrap(v), broadcast)
+        return None if v is None else _ops.reshape(v, broadcast)
 
-    xf = x.astype(jnp.float32)
+    xf = cast_to(x, jnp.float32)
 
-    def normalize(mean: Any, variance: Any) -> jax.Array:
-        return _nn_ops.batch_normalization.__wrapped__(
-            xf, shaped(mean), shaped(variance), shaped(beta), shaped(gamma),
-            epsilon).astype(x.dtype)
+    def normalize(mean: Any, variance: Any) -> Any:
+        return cast_to(_nn_ops.batch_normalization(
+            xf, shaped(mean), shaped(variance), shaped(beta), shaped(gamma), epsilon), x.dtype)
 
     old_mean, old_variance = unwrap(moving_mean), unwrap(moving_variance)
     if isinstance(is_training, (bool, int)) and not is_training:
         return normalize(old_mean, old_variance)
-    mean = jnp.mean(xf, axis=reduce_axes)
-    variance = jnp.mean(jnp.square(xf - jax.lax.stop_gradient(mean.reshape(broadcast))),
-                        axis=reduce_axes)
-    n = x.size // shape[0]
-    moving_input = variance * (n / max(n - 1, 1)) if bessel else variance
+    mean, variance = _nn_ops.moments(xf, reduce_axes)
+    moving_input = variance * bessel_factor(xf, reduce_axes, jnp.float32) if bessel else variance
     if isinstance(is_training, (bool, int)):
         outputs = normalize(mean, variance)
-        rate = jnp.asarray(1.0 - decay, jnp.float32)
+        rate: Any = 1.0 - decay
     else:
         training = as_jax_array(is_training)
-        outputs = jnp.where(training, normalize(mean, variance),
-                            normalize(old_mean, old_variance))
-        rate = jnp.where(training, 1.0 - decay, 0.0).astype(jnp.float32)
+        outputs = _ops.where(training, normalize(mean, variance),
+                             normalize(old_mean, old_variance))
+        rate = _ops.cast(training, jnp.float32) * (1.0 - decay)
+    updates = []
     for variable, old, batch_value in ((moving_mean, old_mean, mean),
                                        (moving_variance, old_variance, moving_input)):
         with name_scope("AssignMovingAvg"):
-            new = assign(variable, old - (old - batch_value) * rate)
-        if updates_collections is not None:
+            updates.append(assign(variable, old - (old - batch_value) * rate))
+    if updates_collections is not None:
+        for new in updates:
             add_to_collections(updates_collections, new)
-    return outputs
+        return outputs
+    if not get_default_graph().is_graph_mode:
+        return outputs
+    with control_dependencies(updates):  # TF forces the updates in place: outputs wait
+        return _ops.identity(outputs)
 
 
 @add_arg_scope
@@ -323,11 +331,10 @@ def layer_norm(inputs: Any, center: bool = True, scale: bool = True,
         gamma = (model_variable("gamma", shape=params_shape, dtype=x.dtype,
                                 initializer=initializers.Ones(), trainable=trainable)
                  if scale else None)
-        mean, variance = _nn_ops.moments.__wrapped__(x, list(range(begin_norm_axis, rank)),
-                                                     keep_dims=True)
+        mean, variance = _nn_ops.moments(x, list(range(begin_norm_axis, rank)),
+                                         keep_dims=True)
         epsilon = 1e-12 if x.dtype != jnp.float16 else 1e-3
-        outputs = _nn_ops.batch_normalization.__wrapped__(x, mean, variance, beta, gamma,
-                                                          epsilon)
+        outputs = _nn_ops.batch_normalization(x, mean, variance, beta, gamma, epsilon)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
         return collect_named_outputs(outputs_collections, sc.name, outputs)
@@ -368,7 +375,8 @@ def flatten(inputs: Any, outputs_collections: Any = None, scope: Any = None) -> 
         x = as_jax_array(inputs)
         if x.ndim < 2:
             raise ValueError(f"Inputs must have a least 2 dimensions; got shape {x.shape}.")
-        return collect_named_outputs(outputs_collections, sc, x.reshape(x.shape[0], -1))
+        return collect_named_outputs(outputs_collections, sc,
+                                     _ops.reshape(x, _layers_core.flat_shape(x)))
 
 
 @add_arg_scope
@@ -406,8 +414,7 @@ def one_hot_encoding(labels: Any, num_classes: int, on_value: float = 1.0,
                      off_value: float = 0.0, outputs_collections: Any = None,
                      scope: Any = None) -> Any:
     with name_scope(scope, "OneHotEncoding") as sc:
-        hot = jax.nn.one_hot(as_jax_array(labels), num_classes)
-        outputs = hot * (on_value - off_value) + off_value
+        outputs = _ops.one_hot(labels, num_classes, on_value=on_value, off_value=off_value)
         return collect_named_outputs(outputs_collections, sc, outputs)
 
 
@@ -415,7 +422,7 @@ def one_hot_encoding(labels: Any, num_classes: int, on_value: float = 1.0,
 def softmax(logits: Any, scope: Any = None) -> Any:
     """Softmax over the last axis, in name scope `softmax`."""
     with name_scope(scope, "softmax"):
-        return jax.nn.softmax(as_jax_array(logits), axis=-1)
+        return _activations.softmax(logits, axis=-1)
 
 
 def embed_sequence(ids: Any, vocab_size: int | None = None, embed_dim: int | None = None,

@@ -11,8 +11,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import jax.numpy as jnp
+import numpy as np
 
-from minitf.core import GraphKeys, add_to_collection, get_collection, name_scope, unwrap
+from minitf.core import GraphKeys, add_to_collection, get_collection, name_scope
+from minitf.nn.cross_entropy import l2_loss
+from minitf.ops import math_ops as _math
 
 __all__ = [
     "apply_regularization",
@@ -43,7 +46,8 @@ def l1_regularizer(scale: float, scope: str | None = None) -> Callable:
 
     def l1(weights: Any) -> Any:
         with name_scope(scope, "l1_regularizer"):
-            return jnp.asarray(scale, jnp.float32) * jnp.sum(jnp.abs(unwrap(weights)))
+            return _math.multiply(np.float32(scale), _math.reduce_sum(_math.abs_(weights)),
+                                 name="value")
 
     return l1
 
@@ -55,7 +59,7 @@ def l2_regularizer(scale: float, scope: str | None = None) -> Callable:
 
     def l2(weights: Any) -> Any:
         with name_scope(scope, "l2_regularizer"):
-            return jnp.asarray(scale, jnp.float32) * (jnp.sum(jnp.square(unwrap(weights))) / 2)
+            return _math.multiply(np.float32(scale), l2_loss(weights), name="value")
 
     return l2
 
