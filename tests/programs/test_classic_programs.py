@@ -3,7 +3,6 @@ a PTB-style stacked LSTM language model trained with clipped gradients, a decaye
 learning rate and a global step; a `make_template` model; `tf.cond` on a placeholder;
 `tf.while_loop` inside a training graph."""
 import numpy as np
-
 from harness import assert_same_run
 
 VOCAB, EMBED, HIDDEN, LAYERS, BATCH, STEPS = 30, 8, 12, 2, 4, 5
@@ -37,7 +36,7 @@ def ptb_lstm(tf, start):
     tvars = tf.trainable_variables()
     grads, norm = tf.clip_by_global_norm(tf.gradients(cost, tvars), 5.0)
     train_op = tf.train.GradientDescentOptimizer(lr).apply_gradients(
-        zip(grads, tvars), global_step=global_step)
+        zip(grads, tvars), global_step=global_step)  # noqa: B905 - TF1 code as written
     out = []
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
