@@ -148,9 +148,14 @@ class GraphSource(ValueSource):
                 value = jax.numpy.asarray(value, dtype)
                 return (value,), (value,)
 
+            # A sampled initial value is drawn by the session before it compiles a run
+            # (`sampled`: the spec and seed), with samplers cached across variables.
+            sampled = (spec, graph.seed if graph.seed is not None else 0) \
+                if spec.sampler is not None else None
             init_op = make_operation(graph, graph.unique_name("Assign"), "Assign", inputs,
                                      assign_initial, [avals], kind="assign",
-                                     writes=(spec.name,), attrs={"reads_refs": False})
+                                     writes=(spec.name,),
+                                     attrs={"reads_refs": False, "sampled": sampled})
             read = make_operation(graph, graph.unique_name("read"), "Identity", [var], None,
                                   [avals], kind="read").outputs[0]
         var.op.attrs.update(initializer=init_op, initial_value=initial)

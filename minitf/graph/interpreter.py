@@ -22,10 +22,11 @@ from typing import Any
 import jax
 import numpy as np
 
+from minitf.core.sampling import sample_specs
 from minitf.core.symbolic import evaluation_frame
 from minitf.core.tensor import Operation, Tensor
 
-__all__ = ["Plan", "all_inputs", "execute"]
+__all__ = ["Plan", "all_inputs", "draw_initial_values", "execute"]
 
 
 class Plan:
@@ -54,6 +55,8 @@ class Plan:
         self.initializes = {name for op in self.ops if op.kind == "assign"
                             and not op.attrs.get("reads_refs", True) for name in op.writes}
         self.placeholders = [op for op in self.ops if op.kind == "placeholder"]
+        self.sampled = [op.attrs["sampled"] for op in self.ops
+                        if op.kind == "assign" and op.attrs.get("sampled")]
 
 
 def all_inputs(op: Operation) -> list[Tensor]:
@@ -83,12 +86,14 @@ class _Run:
     """The state of one traced run: tensor values, and variables at start and now."""
 
     def __init__(self, env: dict[Tensor, Any], start: dict[str, Any], run_key: jax.Array,
-                 overrides: dict[str, Any] | None = None) -> None:
+                 overrides: dict[str, Any] | None = None,
+                 initial: dict[str, Any] | None = None) -> None:
         self.env = env
         self.start = start
         self.current = dict(start)
         self.run_key = run_key
         self.overrides = overrides or {}  # variable name -> value (gradient subgraphs)
+        self.initial = initial or {}  # variable name -> initial value drawn before the run
 
     def variable(self, name: str, ordered: bool) -> Any:
         """A read: the run's starting value, or (ordered reads, and variables this run
@@ -116,9 +121,13 @@ class _Run:
             return
         values = [self.env[t] for t in op.inputs]
         if kind == "assign":
-            refs = ([self.current[name] for name in op.writes]
-                    if op.attrs.get("reads_refs", True) else [])
-            outputs, new = op.compute(*refs, *values)  # type: ignore[misc]
+            drawn = self.initial.get(op.writes[0]) if op.attrs.get("sampled") else None
+            if drawn is not None:
+                outputs, new = (drawn,), (drawn,)
+            else:
+                refs = ([self.current[name] for name in op.writes]
+                        if op.attrs.get("reads_refs", True) else [])
+                outputs, new = op.compute(*refs, *values)  # type: ignore[misc]
             self.current.update(zip(op.writes, new, strict=True))
         elif kind == "control":
             outputs = op.compute(self._runner(op), *values)  # type: ignore[misc]
@@ -181,10 +190,25 @@ class _Run:
             self.env[tensor] = value
 
 
+def draw_initial_values(plan: Plan) -> dict[str, Any]:
+    """The plan's sampled initial values, drawn now (outside the run's jit) by cached
+    per-configuration samplers: a big initializer run compiles no random numbers."""
+    by_seed: dict[int, list[Any]] = {}
+    for spec, seed in plan.sampled:
+        by_seed.setdefault(seed, []).append(spec)
+    values: dict[str, Any] = {}
+    for seed, specs in by_seed.items():
+        values.update(sample_specs(jax.random.PRNGKey(seed), specs))
+    return values
+
+
 def execute(plan: Plan, feeds: dict[Tensor, Any], start: dict[str, Any],
-            run_key: jax.Array) -> tuple[dict[Tensor, Any], dict[str, Any]]:
-    """Run `plan` on fed values and variable values; tensor values and new variables."""
-    run = _Run(dict(feeds), start, run_key)
+            run_key: jax.Array, initial: dict[str, Any] | None = None
+            ) -> tuple[dict[Tensor, Any], dict[str, Any]]:
+    """Run `plan` on fed values and variable values; tensor values and new variables.
+
+    `initial`: initial values drawn beforehand for the plan's sampled initializers."""
+    run = _Run(dict(feeds), start, run_key, initial=initial)
     for op in plan.ops:
         run.step(op)
     return run.env, {name: run.current[name] for name in plan.writes}

@@ -29,7 +29,7 @@ from minitf.core.shapes import TensorShape
 from minitf.core.symbolic import graph_tensor
 from minitf.core.tensor import Operation, Tensor, default_session
 from minitf.graph.errors import FailedPreconditionError, InvalidArgumentError
-from minitf.graph.interpreter import Plan, execute
+from minitf.graph.interpreter import Plan, draw_initial_values, execute
 
 __all__ = ["InteractiveSession", "Session", "set_random_seed"]
 
@@ -51,10 +51,10 @@ class _Compiled:
         self.plan = plan
 
         def step(donated: dict[str, Any], kept: dict[str, Any], feed_values: list[Any],
-                 run: jax.Array) -> tuple[list[Any], dict[str, Any]]:
+                 run: jax.Array, initial: dict[str, Any]) -> tuple[list[Any], dict[str, Any]]:
             key = jax.random.fold_in(jax.random.PRNGKey(seed), run)
             env, new = execute(plan, dict(zip(feeds, feed_values, strict=True)),
-                               {**kept, **donated}, key)
+                               {**kept, **donated}, key, initial)
             return [env[t] for t in fetches], new
 
         self.step: Callable[..., Any] = jax.jit(step, donate_argnums=(0,))
@@ -182,8 +182,9 @@ class Session:
                 if n not in donated and n in self._values}
         self._runs += 1
         try:
+            initial = draw_initial_values(plan) if plan.sampled else {}
             fetched, new = compiled.step(donated, kept, list(feeds.values()),
-                                         np.uint32(self._runs))
+                                         np.uint32(self._runs), initial)
         except Exception:
             self._values.update(donated)  # a failed run loses nothing
             raise
