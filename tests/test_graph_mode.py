@@ -134,3 +134,35 @@ def test_graph_function_gives_a_pure_jax_function(g):
 def test_ops_inside_a_raw_jax_jit_compute_directly(g):
     out = jax.jit(lambda a: tf.reduce_sum(tf.square(a)))(jnp.arange(3.0))
     assert float(out) == 5.0
+
+
+def test_placeholder_of_unknown_rank_takes_any_value(g):
+    keep_prob = tf.placeholder(tf.float32)
+    x = tf.placeholder(tf.float32, [None, 4])
+    y = tf.nn.dropout(x, keep_prob)
+    assert str(keep_prob.shape) == "<unknown>" and keep_prob.shape.ndims is None
+    assert y.shape.as_list() == [None, 4]
+    with tf.Session() as sess:
+        out = sess.run(y, {x: np.ones((3, 4)), keep_prob: 1.0})
+        np.testing.assert_allclose(out, np.ones((3, 4)))
+        with pytest.raises(tf.errors.InvalidArgumentError, match="with dtype float32$"):
+            sess.run(y, {x: np.ones((3, 4))})
+
+
+def test_case_picks_the_first_true_branch(g):
+    x = tf.placeholder(tf.int32, [])
+    out = tf.case([(tf.less(x, 0), lambda: tf.constant(-1)),
+                   (tf.equal(x, 0), lambda: tf.constant(0))], default=lambda: tf.constant(1))
+    with tf.Session() as sess:
+        assert [sess.run(out, {x: v}) for v in (-5, 0, 7)] == [-1, 0, 1]
+
+
+def test_convert_to_tensor(g):
+    x = tf.placeholder(tf.float32, [2])
+    assert tf.convert_to_tensor(x) is x
+    c = tf.convert_to_tensor([1, 2], name="c")
+    assert c.name == "c:0" and c.dtype == np.int32
+    with pytest.raises(ValueError, match="requested dtype int32"):
+        tf.convert_to_tensor(x, dtype=tf.int32)
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(c), [1, 2])

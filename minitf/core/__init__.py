@@ -30,7 +30,7 @@ from minitf.core.frame import (
     reset_default_graph,
     trainable_variables,
 )
-from minitf.core.lift import cond, remat, scan, vmap, while_loop
+from minitf.core.lift import case, cond, remat, scan, vmap, while_loop
 from minitf.core.params import merge_params, params_in_scope, scope_matches, split_params
 from minitf.core.partition import PartitionedVariable, fixed_size_partitioner
 from minitf.core.scopes import (
@@ -51,7 +51,7 @@ __all__ = [
     "PartitionedVariable", "Template", "TensorShape", "Transformed", "Variable", "VariableInfo",
     "VariableScope", "add_to_collection", "add_to_collections", "as_array", "as_jax_array",
     "assign",
-    "assign_add", "assign_sub", "cond", "control_dependencies", "disable_eager_execution",
+    "assign_add", "assign_sub", "case", "cond", "control_dependencies", "disable_eager_execution",
     "dtypes", "enable_eager_execution", "executing_eagerly",
     "fixed_size_partitioner", "get_collection", "get_collection_ref", "get_default_graph",
     "get_name_scope", "get_variable", "get_variable_scope", "global_variables", "initializers",

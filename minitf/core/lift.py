@@ -14,6 +14,7 @@ Random ops inside `scan` get a fresh key per step.
 from __future__ import annotations
 
 import contextlib
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -172,3 +173,19 @@ def while_loop(cond_fun: Callable[..., Any], body_fun: Callable[..., Any], init_
         body_fun(init_val)
 
     return _lift(graph, probe, lambda: jax.lax.while_loop(cond_fun, body_fun, init_val))
+
+
+def case(pred_fn_pairs: Any, default: Callable[[], Any] | None = None,
+         exclusive: bool = False, strict: bool = False, name: str = "case") -> Any:
+    """TF's `tf.case`: the branch of the first true predicate, else `default` (nested
+    `cond`s, so a TF1 graph picks the branch per run)."""
+    pairs = list(pred_fn_pairs.items()) if isinstance(pred_fn_pairs, dict) \
+        else list(pred_fn_pairs)
+    if not pairs:
+        raise ValueError("tf.case: pred_fn_pairs must not be empty.")
+    if default is None:  # TF: the last branch is taken when no predicate is true
+        pairs, default = pairs[:-1], pairs[-1][1]
+    chosen: Callable[[], Any] = default
+    for pred, branch in reversed(pairs):
+        chosen = functools.partial(cond, pred, branch, chosen)
+    return chosen()

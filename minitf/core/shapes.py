@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "Dimension", "TensorShape", "as_shape", "check_dims", "format_shape", "is_compatible",
+    "Dimension", "TensorShape", "UnknownShape", "as_shape", "check_dims", "format_shape", "is_compatible",
     "is_fully_defined", "known_dims",
 ]
 
@@ -78,6 +78,30 @@ class TensorShape(tuple[int | None, ...]):
 
     def is_fully_defined(self) -> bool:
         return all(d is not None for d in self)
+
+
+class UnknownShape:
+    """TF1's `TensorShape(None)`: a shape of unknown rank (`tf.placeholder(tf.float32)`)."""
+
+    ndims = rank = dims = None
+
+    def as_list(self) -> list[int | None]:
+        raise ValueError("as_list() is not defined on an unknown TensorShape.")
+
+    def is_fully_defined(self) -> bool:
+        return False
+
+    def num_elements(self) -> None:
+        return None
+
+    def __len__(self) -> int:
+        raise ValueError("Cannot take the length of shape with unknown rank.")
+
+    def __repr__(self) -> str:
+        return "TensorShape(None)"
+
+    def __str__(self) -> str:
+        return "<unknown>"
 
 
 def as_shape(shape: Any) -> Shape | None:

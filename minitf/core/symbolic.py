@@ -233,15 +233,15 @@ def placeholder(dtype: Any, shape: Any = None, name: str | None = None) -> Tenso
             "tf.placeholder() is not compatible with minitf.transform: the function's "
             "arguments are its inputs. Build placeholders in a TF1 graph (at top level "
             "or under `with tf.Graph().as_default():`).")
-    if shape is None:
-        raise NotImplementedError(
-            "tf.placeholder(shape=None) (unknown rank) is not supported yet: give the "
-            "rank, with None for unknown sizes, e.g. shape=[None, 784].")
-    dims = shape.as_list() if hasattr(shape, "as_list") else list(shape)
+    # Unknown rank (TF1's `keep_prob = tf.placeholder(tf.float32)`): any value may be fed;
+    # ops built on it infer their static shapes as if a scalar were fed.
+    dims = [] if shape is None else shape.as_list() if hasattr(shape, "as_list") \
+        else list(shape)
     op_name = graph.unique_name(name or "Placeholder")
     op = make_operation(graph, op_name, "Placeholder", [], None,
                         [probe_avals(dims, dtype)], kind="placeholder",
-                        attrs={"dtype": np.dtype(dtype), "shape": dims})
+                        attrs={"dtype": np.dtype(dtype), "shape": dims,
+                               "unknown_rank": shape is None})
     return op.outputs[0]
 
 

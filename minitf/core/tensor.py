@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import jax
 import numpy as np
 
-from minitf.core.shapes import TensorShape
+from minitf.core.shapes import TensorShape, UnknownShape
 
 if TYPE_CHECKING:
     from minitf.core.frame import Graph
@@ -125,6 +125,8 @@ class Tensor:
 
     @property
     def shape(self) -> TensorShape:
+        if self.op.attrs.get("unknown_rank"):
+            return UnknownShape()  # type: ignore[return-value]
         a, b = self._avals
         return TensorShape(x if x == y else None for x, y in zip(a.shape, b.shape, strict=True))
 

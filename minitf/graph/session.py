@@ -140,6 +140,8 @@ class Session:
             raise ValueError(f"Cannot feed value {value!r} for Tensor '{tensor.name}' of "
                              f"dtype {tensor.dtype.name}: {err}") from None
         shape = tensor.shape
+        if not isinstance(shape, TensorShape):  # unknown rank: any shape may be fed
+            return array
         if array.ndim != len(shape) or any(
                 d is not None and d != n for d, n in zip(shape, array.shape, strict=True)):
             raise ValueError(f"Cannot feed value of shape {array.shape} for Tensor "
@@ -158,10 +160,12 @@ class Session:
             plan = self._plans[plan_key] = Plan(targets, set(feed_tensors))
         for op in plan.placeholders:
             if op.outputs[0] not in feeds:
-                dims = ",".join("?" if d is None else str(d) for d in op.outputs[0].shape)
+                tensor = op.outputs[0]
+                shape = "" if op.attrs.get("unknown_rank") else " and shape [" + ",".join(
+                    "?" if d is None else str(d) for d in tensor.shape.as_list()) + "]"
                 raise InvalidArgumentError(
                     None, op, f"You must feed a value for placeholder tensor '{op.name}' "
-                    f"with dtype {op.outputs[0].dtype.name} and shape [{dims}]")
+                    f"with dtype {tensor.dtype.name}{shape}")
         missing = [name for name in plan.reads
                    if name not in self._values and name not in plan.initializes]
         if missing:

@@ -11,7 +11,9 @@ import numpy as np
 
 from minitf.core import as_jax_array
 from minitf.core import dtypes as _dtypes
-from minitf.core.arraylike import as_array, unwrap
+from minitf.core.arraylike import ArrayLike, as_array, unwrap
+from minitf.core.frame import is_tracing
+from minitf.core.symbolic import graph_tensor
 from minitf.ops.op import axis_arg, tf_op
 
 
@@ -262,3 +264,19 @@ def sequence_mask(lengths: Any, maxlen: int | None = None, dtype: Any = _dtypes.
 def strided_slice(input_: Any, index: Any) -> jax.Array:
     """`x[index]` (what TF builds for Python indexing of a tensor, named strided_slice)."""
     return as_jax_array(input_)[index]
+
+
+def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None,
+                      preferred_dtype: Any = None, dtype_hint: Any = None) -> Any:
+    """TF's `tf.convert_to_tensor`: tensors pass through (a variable gives its value),
+    anything else becomes a constant."""
+    tensor = graph_tensor(value)
+    if tensor is None and (isinstance(value, ArrayLike) or is_tracing()):
+        tensor = as_jax_array(value)
+    if tensor is not None:
+        if dtype is not None and np.dtype(tensor.dtype) != _dtypes.storage_dtype(dtype):
+            raise ValueError(f"Tensor conversion requested dtype {_dtypes.name_of(dtype)} for "
+                             f"Tensor with dtype {np.dtype(tensor.dtype).name}: {value!r}")
+        return tensor
+    return constant(value, dtype=dtype if dtype is not None else preferred_dtype or dtype_hint,
+                    name=name or "Const")
