@@ -145,7 +145,7 @@ def test_placeholder_of_unknown_rank_takes_any_value(g):
     with tf.Session() as sess:
         out = sess.run(y, {x: np.ones((3, 4)), keep_prob: 1.0})
         np.testing.assert_allclose(out, np.ones((3, 4)))
-        with pytest.raises(tf.errors.InvalidArgumentError, match="with dtype float32$"):
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"with dtype float32$"):
             sess.run(y, {x: np.ones((3, 4))})
 
 

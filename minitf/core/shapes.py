@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = [
-    "Dimension", "TensorShape", "UnknownShape", "as_shape", "check_dims", "format_shape", "is_compatible",
-    "is_fully_defined", "known_dims",
+    "Dimension", "TensorShape", "UnknownShape", "as_shape", "check_dims", "format_shape",
+    "is_compatible", "is_fully_defined", "known_dims",
 ]
 
 Shape = tuple[int | None, ...]
