@@ -16,7 +16,8 @@ loop does. Reported: steady time per step (median of interleaved repeats),
 the first `run` of the train op (trace + compile) against the hand-written
 function's first call, and resident memory over 10,000 minitf steps.
 
-    python benchmarks/session_step.py            # prints the figures
+    python benchmarks/session_step.py            # prints the figures (gan and rnn)
+    python benchmarks/session_step.py rnn        # one program
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")  # TF1's BasicLSTMCell
 
 import jax
 import jax.numpy as jnp
@@ -276,12 +278,14 @@ def memory_over(step: Callable[[int], Any], steps: int = 10_000) -> list[tuple[i
     return samples
 
 
-def main() -> None:
+def main(programs: list[str]) -> None:
     import tensorflow.compat.v1 as tf1
 
     tf1.disable_v2_behavior()
     print(f"JAX {jax.__version__} on {jax.devices()[0]}; {os.cpu_count()} CPUs")
     for which, hand in (("gan", hand_gan), ("rnn", hand_rnn)):
+        if which not in programs:
+            continue
         ours, close_ours = session_stepper(minitf, which)
         theirs, close_tf = session_stepper(tf1, which)
         written = hand()
@@ -307,4 +311,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:] or ["gan", "rnn"])

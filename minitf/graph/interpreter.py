@@ -165,8 +165,11 @@ class _Run:
         ys: list[Tensor] = op.attrs["ys"]
         grad_ys: list[Tensor | None] = op.attrs["grad_ys"]
         path: list[Operation] = op.attrs["path"]
+        # The forward pass inside the vjp also gives the path's values: they replace the
+        # ones computed before (which then go unused, and XLA drops them): one forward.
+        shared = [t for path_op in path if path_op.kind != "assign" for t in path_op.outputs]
 
-        def forward(*x_values: Any) -> list[Any]:
+        def forward(*x_values: Any) -> tuple[list[Any], list[Any]]:
             env = dict(self.env)
             overrides = dict(self.overrides)
             for x, value in zip(xs, x_values, strict=True):
@@ -178,11 +181,13 @@ class _Run:
             inner.current = self.current
             for path_op in path:
                 inner.step(path_op)
-            return [env[y] for y in ys]
+            return [env[y] for y in ys], [env[t] for t in shared]
 
         x_values = [self.variable(x.op.name, False) if x.op.kind == "variable"
                     else self.env[x] for x in xs]
-        y_values, vjp = jax.vjp(forward, *x_values)
+        y_values, vjp, primals = jax.vjp(forward, *x_values, has_aux=True)
+        if not self.overrides:  # (not inside another gradient's forward)
+            self.env.update(zip(shared, primals, strict=True))
         cotangents = [jax.numpy.ones_like(y) if g is None else self.env[g]
                       for y, g in zip(y_values, grad_ys, strict=True)]
         grads = vjp(cotangents)

@@ -73,6 +73,8 @@ class Session:
         self._compiled: dict[Any, _Compiled] = {}
         self.compile_count = 0
         self._runs = 0
+        # A fed tensor's dtype and static shape (the feed check's, looked up once).
+        self._feed_specs: dict[Tensor, tuple[np.dtype, Any, Any]] = {}
         self._closed = False
         self._contexts: list[contextlib.ExitStack] = []
 
@@ -120,6 +122,9 @@ class Session:
     def _feeds(self, feed_dict: Any) -> dict[Tensor, np.ndarray]:
         feeds: dict[Tensor, np.ndarray] = {}
         for key, value in (feed_dict or {}).items():
+            if isinstance(key, Tensor) and key.graph is self._graph:  # the common case
+                feeds[key] = self._feed_value(key, value)
+                continue
             keys, tree = jax.tree_util.tree_flatten(key, is_leaf=_is_fetch_leaf)
             values = tree.flatten_up_to(value) if len(keys) > 1 or tree.num_nodes > 1 \
                 else [value]
@@ -131,16 +136,20 @@ class Session:
                 feeds[tensor] = self._feed_value(tensor, v)
         return feeds
 
-    @staticmethod
-    def _feed_value(tensor: Tensor, value: Any) -> np.ndarray:
-        dtype = storage_dtype(tensor.dtype)
+    def _feed_value(self, tensor: Tensor, value: Any) -> np.ndarray:
+        spec = self._feed_specs.get(tensor)
+        if spec is None or spec[2] is not tensor._avals:  # (set_shape makes new avals)
+            spec = self._feed_specs[tensor] = (storage_dtype(tensor.dtype), tensor.shape,
+                                               tensor._avals)
+        dtype, shape, _ = spec
         try:
             array = np.asarray(value, dtype=dtype)
         except (TypeError, ValueError) as err:
             raise ValueError(f"Cannot feed value {value!r} for Tensor '{tensor.name}' of "
                              f"dtype {tensor.dtype.name}: {err}") from None
-        shape = tensor.shape
         if not isinstance(shape, TensorShape):  # unknown rank: any shape may be fed
+            return array
+        if array.shape == shape:
             return array
         if array.ndim != len(shape) or any(
                 d is not None and d != n for d, n in zip(shape, array.shape, strict=True)):
