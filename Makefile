@@ -27,10 +27,12 @@ install-examples: $(VENV)/.examples-stamp
 install-test: $(VENV)/.test-stamp
 install-bench: $(VENV)/.bench-stamp
 
-## make demo: train the GAN and the RNN with short defaults; pictures land in runs/
+## make demo: train the GAN and the RNN (functional, then as TF1 programs); pictures land in runs/
 demo: install-examples
 	$(PY) examples/gan.py
 	$(PY) examples/rnn.py
+	$(PY) examples/gan_tf1.py
+	$(PY) examples/rnn_tf1.py
 
 ## make lint: ruff over the code, tests, examples and docs; mypy --strict over the scoping core
 lint: install-test
