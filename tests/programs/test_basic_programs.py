@@ -66,3 +66,54 @@ def test_softmax_regression():
 def test_adam_mlp_with_global_step():
     got, _ = assert_same_run(adam_mlp_global_step)
     assert got[-2] == 25
+
+
+def deep_mnist_style(tf, start):
+    """'Deep MNIST for experts' idioms: weight_variable / bias_variable helpers over
+    tf.Variable(tf.truncated_normal(...)), tf.nn.conv2d + max_pool, keep_prob as an
+    unshaped placeholder, an accuracy op, `.eval(feed_dict=...)` and `.run(...)`."""
+    def weight_variable(shape):
+        return tf.Variable(tf.truncated_normal(shape, stddev=0.1))
+
+    def bias_variable(shape):
+        return tf.Variable(tf.constant(0.1, shape=shape))
+
+    def conv2d(x, W):
+        return tf.nn.conv2d(x, W, strides=[1, 1, 1, 1], padding="SAME")
+
+    def max_pool_2x2(x):
+        return tf.nn.max_pool(x, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="SAME")
+
+    x = tf.placeholder(tf.float32, shape=[None, 64])
+    y_ = tf.placeholder(tf.float32, shape=[None, 3])
+    x_image = tf.reshape(x, [-1, 8, 8, 1])
+    W_conv1, b_conv1 = weight_variable([3, 3, 1, 4]), bias_variable([4])
+    h_pool1 = max_pool_2x2(tf.nn.relu(conv2d(x_image, W_conv1) + b_conv1))
+    W_fc1, b_fc1 = weight_variable([4 * 4 * 4, 16]), bias_variable([16])
+    h_fc1 = tf.nn.relu(tf.matmul(tf.reshape(h_pool1, [-1, 4 * 4 * 4]), W_fc1) + b_fc1)
+    keep_prob = tf.placeholder(tf.float32)
+    h_fc1_drop = tf.nn.dropout(h_fc1, keep_prob)
+    W_fc2, b_fc2 = weight_variable([16, 3]), bias_variable([3])
+    y_conv = tf.matmul(h_fc1_drop, W_fc2) + b_fc2
+    cross_entropy = tf.reduce_mean(
+        tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=y_conv))
+    train_step = tf.train.AdamOptimizer(1e-3).minimize(cross_entropy)
+    correct = tf.equal(tf.argmax(y_conv, 1), tf.argmax(y_, 1))
+    accuracy = tf.reduce_mean(tf.cast(correct, tf.float32))
+    images = np.tile(X, (1, 11))[:, :64]
+    onehot = np.eye(3, dtype=np.float32)[LABELS]
+    out = []
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        start(sess)
+        for i in range(20):
+            batch = slice((i * 16) % 64, (i * 16) % 64 + 16)
+            feed = {x: images[batch], y_: onehot[batch], keep_prob: 1.0}
+            out.append(cross_entropy.eval(feed_dict=feed))
+            train_step.run(feed_dict=feed)
+        out.append(accuracy.eval(feed_dict={x: images, y_: onehot, keep_prob: 1.0}))
+    return out
+
+
+def test_deep_mnist_style_program():
+    assert_same_run(deep_mnist_style)
