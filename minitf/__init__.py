@@ -59,7 +59,7 @@ from minitf.core import (
 )
 from minitf.core import lift as control_flow
 from minitf.core.dtypes import (
-    as_dtype,
+    DType,
     bfloat16,
     bool,
     complex64,
@@ -78,6 +78,7 @@ from minitf.core.dtypes import (
     uint32,
     uint64,
 )
+from minitf.core.dtypes import tf_dtype as as_dtype
 from minitf.core.initializers import (
     constant_initializer,
     glorot_normal_initializer,
@@ -131,7 +132,7 @@ __all__ = sorted({
     "get_variable_scope", "global_variables", "local_variables", "make_template",
     "merge_params", "name_scope", "next_rng_key", "params_in_scope", "remat",
     "reset_default_graph", "scan", "scope_matches", "split_params", "trainable_variables",
-    "transform", "variable_scope", "vmap", "while_loop", "as_dtype", "bfloat16",
+    "transform", "variable_scope", "vmap", "while_loop", "as_dtype", "DType", "bfloat16",
     "bool", "complex64", "complex128", "double", "float16", "float32", "float64", "half",
     "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
     "constant_initializer", "glorot_normal_initializer", "glorot_uniform_initializer",

@@ -113,7 +113,7 @@ with warnings.catch_warnings(record=True) as caught:
             sess.run(tf.global_variables_initializer())
             first = sess.run(a)[0]
 print(len(caught), "|", caught[0].message if caught else "")
-print(a.dtype, a.value().dtype, b.dtype, c.dtype, repr(float(first)))
+print(a.dtype.name, a.value().dtype.name, b.dtype.name, c.dtype.name, repr(float(first)))
 """
 
 

@@ -1,4 +1,5 @@
-"""TF1 dtype names as NumPy/JAX dtypes (`tf.float32` is `jnp.dtype('float32')`)."""
+"""TF1's dtypes: `tf.float32` is a `DType` that is also a NumPy/JAX dtype wherever one
+is expected (`np.dtype(tf.float32)`, `jnp.zeros(3, tf.float32)`, `== np.float32`)."""
 from __future__ import annotations
 
 import builtins
@@ -9,21 +10,130 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-float16 = half = jnp.dtype("float16")
-float32 = jnp.dtype("float32")
-float64 = double = jnp.dtype("float64")
-bfloat16 = jnp.dtype(jnp.bfloat16)
-int8 = jnp.dtype("int8")
-int16 = jnp.dtype("int16")
-int32 = jnp.dtype("int32")
-int64 = jnp.dtype("int64")
-uint8 = jnp.dtype("uint8")
-uint16 = jnp.dtype("uint16")
-uint32 = jnp.dtype("uint32")
-uint64 = jnp.dtype("uint64")
-bool = jnp.dtype("bool")  # TF's spelling (shadows the builtin here)
-complex64 = jnp.dtype("complex64")
-complex128 = jnp.dtype("complex128")
+
+
+class DType:
+    """TF1's `tf.DType`: its API (`name`, `base_dtype`, `as_numpy_dtype`, `is_floating`,
+    `min`/`max`, ...) over a NumPy dtype, which NumPy and JAX read through `.dtype`."""
+
+    __slots__ = ("_np",)
+
+    def __init__(self, np_dtype: Any) -> None:
+        self._np = np.dtype(np_dtype)
+
+    @property
+    def dtype(self) -> np.dtype:  # NumPy's protocol: np.dtype(tf.float32) is this
+        return self._np
+
+    @property
+    def name(self) -> str:
+        return str(self._np.name)
+
+    @property
+    def base_dtype(self) -> DType:
+        return self
+
+    @property
+    def real_dtype(self) -> DType:
+        return tf_dtype({"complex64": "float32", "complex128": "float64"}.get(self.name,
+                                                                              self.name))
+
+    @property
+    def as_numpy_dtype(self) -> type:
+        return self._np.type
+
+    @property
+    def is_floating(self) -> builtins.bool:
+        return builtins.bool(jnp.issubdtype(self._np, jnp.floating))
+
+    @property
+    def is_integer(self) -> builtins.bool:
+        return builtins.bool(jnp.issubdtype(self._np, jnp.integer))
+
+    @property
+    def is_unsigned(self) -> builtins.bool:
+        return self._np.kind == "u"
+
+    @property
+    def is_complex(self) -> builtins.bool:
+        return self._np.kind == "c"
+
+    @property
+    def is_bool(self) -> builtins.bool:
+        return self._np.kind == "b"
+
+    @property
+    def size(self) -> int:
+        return int(self._np.itemsize)
+
+    @property
+    def min(self) -> Any:
+        return jnp.finfo(self._np).min if self.is_floating else jnp.iinfo(self._np).min
+
+    @property
+    def max(self) -> Any:
+        return jnp.finfo(self._np).max if self.is_floating else jnp.iinfo(self._np).max
+
+    def is_compatible_with(self, other: Any) -> builtins.bool:
+        return self == other
+
+    def __getattr__(self, attr: str) -> Any:  # the rest of NumPy's dtype (kind, itemsize)
+        return getattr(self._np, attr)
+
+    def __eq__(self, other: Any) -> builtins.bool:
+        if other is None:
+            return False
+        try:
+            return builtins.bool(self._np == as_dtype(other))
+        except TypeError:
+            return False
+
+    def __ne__(self, other: Any) -> builtins.bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self._np)
+
+    def __repr__(self) -> str:
+        return f"tf.{self.name}"
+
+    def __str__(self) -> str:
+        return f"<dtype: '{self.name}'>"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (tf_dtype, (self.name,))
+
+
+_TF_DTYPES: dict[np.dtype, DType] = {}
+
+
+def tf_dtype(value: Any) -> DType:
+    """The `tf.DType` of a dtype spelling (the one shared instance per dtype)."""
+    np_dtype = as_dtype(value)
+    found = _TF_DTYPES.get(np_dtype)
+    if found is None:
+        found = _TF_DTYPES[np_dtype] = DType(np_dtype)
+    return found
+
+
+float16 = half = DType("float16")
+float32 = DType("float32")
+float64 = double = DType("float64")
+bfloat16 = DType(jnp.bfloat16)
+int8 = DType("int8")
+int16 = DType("int16")
+int32 = DType("int32")
+int64 = DType("int64")
+uint8 = DType("uint8")
+uint16 = DType("uint16")
+uint32 = DType("uint32")
+uint64 = DType("uint64")
+bool = DType("bool")  # TF's spelling (shadows the builtin here)
+complex64 = DType("complex64")
+complex128 = DType("complex128")
+for _d in (float16, float32, float64, bfloat16, int8, int16, int32, int64, uint8, uint16,
+           uint32, uint64, bool, complex64, complex128):
+    _TF_DTYPES[_d.dtype] = _d
 
 
 def storage_dtype(dtype: Any) -> np.dtype:
@@ -43,6 +153,8 @@ def as_dtype(value: Any) -> np.dtype:
     """Normalise a dtype spelling (object, string, type, TF dtype) to a NumPy dtype."""
     if isinstance(value, np.dtype):
         return value
+    if isinstance(value, DType):
+        return value.dtype
     name = getattr(value, "name", None)
     if isinstance(name, str) and hasattr(value, "as_numpy_dtype"):  # a real TF dtype
         value = name.replace("_ref", "")
@@ -67,8 +179,8 @@ def infer_dtype(value: Any, dtype: Any = None) -> np.dtype:
     inferred = np.asarray(value)
     if inferred.dtype.kind in "USO":
         raise TypeError(f"Cannot convert {value!r} to a numeric tensor: variables need numbers.")
-    return {np.dtype("float64"): float32, np.dtype("int64"): int32}.get(inferred.dtype,
-                                                                        inferred.dtype)
+    return {np.dtype("float64"): float32.dtype, np.dtype("int64"): int32.dtype}.get(
+        inferred.dtype, inferred.dtype)
 
 
 def check_value_fits(value: Any, target: np.dtype) -> None:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import jax
 import numpy as np
 
+from minitf.core.dtypes import DType, tf_dtype
 from minitf.core.shapes import TensorShape, UnknownShape
 
 if TYPE_CHECKING:
@@ -119,9 +120,8 @@ class Tensor:
         return self.op.graph
 
     @property
-    def dtype(self) -> np.dtype:
-        dtype: np.dtype = np.dtype(self._avals[0].dtype)
-        return dtype
+    def dtype(self) -> DType:
+        return tf_dtype(self._avals[0].dtype)
 
     @property
     def shape(self) -> TensorShape:

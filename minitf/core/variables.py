@@ -115,8 +115,8 @@ class Variable(ArrayLike):
         return self._shape
 
     @property
-    def dtype(self) -> np.dtype:
-        return self._dtype
+    def dtype(self) -> _dtypes.DType:
+        return _dtypes.tf_dtype(self._dtype)
 
     @property
     def ndim(self) -> int:
