@@ -11,7 +11,6 @@ import jax.numpy as jnp
 import numpy as np
 
 
-
 class DType:
     """TF1's `tf.DType`: its API (`name`, `base_dtype`, `as_numpy_dtype`, `is_floating`,
     `min`/`max`, ...) over a NumPy dtype, which NumPy and JAX read through `.dtype`."""
@@ -23,7 +22,8 @@ class DType:
 
     @property
     def dtype(self) -> np.dtype:  # NumPy's protocol: np.dtype(tf.float32) is this
-        return self._np
+        np_dtype: np.dtype = self._np
+        return np_dtype
 
     @property
     def name(self) -> str:
@@ -40,7 +40,8 @@ class DType:
 
     @property
     def as_numpy_dtype(self) -> type:
-        return self._np.type
+        numpy_type: type = self._np.type
+        return numpy_type
 
     @property
     def is_floating(self) -> builtins.bool:
@@ -52,15 +53,15 @@ class DType:
 
     @property
     def is_unsigned(self) -> builtins.bool:
-        return self._np.kind == "u"
+        return builtins.bool(self._np.kind == "u")
 
     @property
     def is_complex(self) -> builtins.bool:
-        return self._np.kind == "c"
+        return builtins.bool(self._np.kind == "c")
 
     @property
     def is_bool(self) -> builtins.bool:
-        return self._np.kind == "b"
+        return builtins.bool(self._np.kind == "b")
 
     @property
     def size(self) -> int:
@@ -68,14 +69,18 @@ class DType:
 
     @property
     def min(self) -> Any:
-        return jnp.finfo(self._np).min if self.is_floating else jnp.iinfo(self._np).min
+        return self._limits().min
 
     @property
     def max(self) -> Any:
-        return jnp.finfo(self._np).max if self.is_floating else jnp.iinfo(self._np).max
+        return self._limits().max
+
+    def _limits(self) -> Any:
+        info = jnp.finfo if self.is_floating else jnp.iinfo
+        return info(self._np)
 
     def is_compatible_with(self, other: Any) -> builtins.bool:
-        return self == other
+        return builtins.bool(self == other)
 
     def __getattr__(self, attr: str) -> Any:  # the rest of NumPy's dtype (kind, itemsize)
         return getattr(self._np, attr)

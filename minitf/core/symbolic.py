@@ -23,6 +23,7 @@ import jax
 import numpy as np
 
 from minitf.core.arraylike import ArrayLike
+from minitf.core.dtypes import tf_dtype
 from minitf.core.frame import Graph, get_default_graph
 from minitf.core.sources import EagerSource
 from minitf.core.tensor import PROBES, Aval, Tensor, is_symbolic, make_aval, make_operation
@@ -269,7 +270,7 @@ def placeholder_with_default(input: Any, shape: Any, name: str | None = None) ->
             value = value.astype(np.float32)  # TF: Python floats are float32, ints int32
         elif value.dtype == np.int64 and not isinstance(input, (np.ndarray, np.generic)):
             value = value.astype(np.int32)
-        default_shape, dtype, inputs = value.shape, value.dtype, []
+        default_shape, dtype, inputs = value.shape, tf_dtype(value.dtype), []
 
         def compute(*values: Any) -> Any:
             return jax.numpy.asarray(value)
