@@ -117,3 +117,36 @@ def test_optimizer_under_reuse_raises_as_tf():
     with pytest.raises(ValueError) as our_error:
         run_minitf(optimizer_in_reused_scope, {})
     assert str(our_error.value).startswith(str(tf_error.value).split("\n")[0])
+
+
+def rnn_zoo(tf, start):
+    """Every RNN driver and cell family on placeholders with an unknown batch:
+    bidirectional_dynamic_rnn with sequence lengths, static_rnn over unstacked steps,
+    GRU and stacked LSTM cells; trained together for 20 steps."""
+    x = tf.placeholder(tf.float32, [None, 5, 3], name="x")
+    lengths = tf.placeholder(tf.int32, [None], name="lengths")
+    (fw, bw), (fw_state, bw_state) = tf.nn.bidirectional_dynamic_rnn(
+        tf.nn.rnn_cell.GRUCell(4), tf.nn.rnn_cell.LSTMCell(4, use_peepholes=True), x,
+        sequence_length=lengths, dtype=tf.float32)
+    stacked = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.BasicLSTMCell(3) for _ in range(2)])
+    outs, _ = tf.nn.static_rnn(stacked, tf.unstack(x, axis=1), dtype=tf.float32,
+                               scope="static")
+    features = tf.concat([fw[:, -1], bw[:, 0], fw_state, bw_state.h, outs[-1]], 1)
+    loss = tf.reduce_mean(tf.square(tf.layers.dense(features, 1) - 1.0))
+    train = tf.train.RMSPropOptimizer(0.01).minimize(loss)
+    rng = np.random.RandomState(5)
+    out = []
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        start(sess)
+        for step in range(20):
+            batch = 3 + step % 2  # the batch size changes between runs
+            feed = {x: rng.randn(batch, 5, 3), lengths: rng.randint(1, 6, batch)}
+            out.append(sess.run([loss, train], feed)[0])
+        feed = {x: rng.randn(2, 5, 3), lengths: [5, 2]}
+        out += sess.run([fw, bw, fw_state, bw_state.c], feed)
+    return out
+
+
+def test_rnn_drivers_and_cells_in_a_graph():
+    assert_same_run(rnn_zoo)
