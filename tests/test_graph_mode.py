@@ -166,3 +166,15 @@ def test_convert_to_tensor(g):
         tf.convert_to_tensor(x, dtype=tf.int32)
     with tf.Session() as sess:
         np.testing.assert_array_equal(sess.run(c), [1, 2])
+
+
+def test_make_callable_runs_the_fetches_with_positional_feeds(g):
+    x = tf.placeholder(tf.float32, [None])
+    y = tf.placeholder(tf.float32, [None])
+    with tf.Session() as sess:
+        add = sess.make_callable([x + y, tf.reduce_sum(x)], [x, y])
+        total, s = add(np.ones(3), np.arange(3.0))
+        np.testing.assert_allclose(total, [1.0, 2.0, 3.0])
+        assert s == 3.0 and sess.compile_count == 1
+        add(np.zeros(3), np.zeros(3))
+        assert sess.compile_count == 1

@@ -104,6 +104,19 @@ class Session:
                else None if isinstance(e, Operation) else _to_numpy(e) for e in elements]
         return jax.tree_util.tree_unflatten(treedef, out)
 
+    def make_callable(self, fetches: Any, feed_list: Any = None,
+                      accept_options: bool = False) -> Callable[..., Any]:
+        """TF's `make_callable`: `fn(*feed_values)` runs `fetches` with `feed_list` fed."""
+        keys = list(feed_list or [])
+
+        def call(*values: Any, **options: Any) -> Any:
+            if len(values) != len(keys):
+                raise TypeError(f"The callable takes {len(keys)} feed values, got "
+                                f"{len(values)}.")
+            return self.run(fetches, dict(zip(keys, values, strict=True)))
+
+        return call
+
     def _element(self, fetch: Any) -> Any:
         if isinstance(fetch, str):
             fetch = self._graph.as_graph_element(fetch)
