@@ -35,11 +35,27 @@ if TYPE_CHECKING:  # these modules come after frame in the import order
     from minitf.core.variables import Variable
 
 __all__ = [
-    "Graph", "GraphKeys", "add_to_collection", "add_to_collections", "control_dependencies",
-    "current_trace", "disable_eager_execution", "enable_eager_execution",
-    "executing_eagerly", "get_collection", "get_collection_ref", "get_default_graph",
-    "get_name_scope", "global_variables", "is_tracing", "local_variables", "next_rng_key",
-    "record_accesses", "reset_default_graph", "trainable_variables",
+    "Graph",
+    "GraphKeys",
+    "add_to_collection",
+    "add_to_collections",
+    "as_control_op",
+    "control_dependencies",
+    "current_trace",
+    "disable_eager_execution",
+    "enable_eager_execution",
+    "executing_eagerly",
+    "get_collection",
+    "get_collection_ref",
+    "get_default_graph",
+    "get_name_scope",
+    "global_variables",
+    "is_tracing",
+    "local_variables",
+    "next_rng_key",
+    "record_accesses",
+    "reset_default_graph",
+    "trainable_variables",
 ]
 
 
@@ -354,7 +370,7 @@ class Graph:
         visible = dict(previous)
         ops: list[Operation] = []
         for item in control_inputs:
-            op = _control_op(item)
+            op = as_control_op(item)
             if op is not None:
                 ops.append(op)
                 continue
@@ -402,7 +418,7 @@ class Graph:
         self._owner_state = weakref.WeakKeyDictionary(owners)
 
 
-def _control_op(item: Any) -> Operation | None:
+def as_control_op(item: Any) -> Operation | None:
     """The graph op a control input stands for (an op, a tensor's op, a variable's)."""
     if isinstance(item, Operation):
         return item

@@ -4,22 +4,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from minitf.core.frame import GraphKeys, get_default_graph
-from minitf.core.tensor import Operation, Tensor, make_operation
+from minitf.core.frame import GraphKeys, as_control_op, get_default_graph
+from minitf.core.tensor import Operation, make_operation
 
 __all__ = ["global_variables_initializer", "group", "initialize_all_variables",
            "local_variables_initializer", "no_op", "variables_initializer"]
 
 
 def _as_op(item: Any) -> Operation:
-    if isinstance(item, Operation):
-        return item
-    if isinstance(item, Tensor):
-        return item.op
-    value = getattr(item, "_value", None)  # a graph variable: its initializer? no: its op
-    if isinstance(value, Tensor):
-        return value.op
-    raise TypeError(f"Expected a tf.Operation or tf.Tensor to group, got {item!r}.")
+    op = as_control_op(item)
+    if op is None:
+        raise TypeError(f"Expected a tf.Operation or tf.Tensor to group, got {item!r}.")
+    return op
 
 
 def _flatten(inputs: Iterable[Any]) -> list[Any]:
