@@ -178,3 +178,15 @@ def test_make_callable_runs_the_fetches_with_positional_feeds(g):
         assert s == 3.0 and sess.compile_count == 1
         add(np.zeros(3), np.zeros(3))
         assert sess.compile_count == 1
+
+
+def test_while_loop_with_maximum_iterations_has_gradients(g):
+    w = tf.Variable(1.5, name="w")
+    _, y = tf.while_loop(lambda i, y: y < 10.0, lambda i, y: (i + 1, y * w),
+                         [tf.constant(0), tf.constant(1.0)], maximum_iterations=20)
+    grad = tf.gradients(y, w)[0]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        value, dw = sess.run([y, grad])
+    # 1.5^6 = 11.39 is the first power >= 10; d(w^6)/dw = 6 w^5
+    np.testing.assert_allclose([value, dw], [1.5 ** 6, 6 * 1.5 ** 5], rtol=1e-5)

@@ -227,7 +227,8 @@ def graph_cond(pred: Any, true_fn: Callable[[], Any], false_fn: Callable[[], Any
 def graph_while_loop(cond_fn: Callable[..., Any], body_fn: Callable[..., Any],
                      loop_vars: Any, maximum_iterations: int | None = None,
                      name: str | None = None) -> Any:
-    """`tf.while_loop` on graph tensors, lowered to `lax.while_loop` (forward only)."""
+    """`tf.while_loop` on graph tensors, lowered to `lax.while_loop` (forward only), or
+    with `maximum_iterations` to a masked `lax.scan` over that budget (differentiable)."""
     graph = get_default_graph()
     single = not isinstance(loop_vars, (list, tuple)) or isinstance(loop_vars, Tensor)
     structure = [loop_vars] if single else loop_vars
@@ -248,19 +249,30 @@ def graph_while_loop(cond_fn: Callable[..., Any], body_fn: Callable[..., Any],
     n = len(vars_in)
 
     def compute(runner: Runner, *values: Any) -> list[Any]:
-        def keep_going(state: tuple[Any, list[Any]]) -> Any:
-            i, loop = state
-            ok = jnp.asarray(runner(cond_sub, loop, i)[0], bool).reshape(())
-            if maximum_iterations is not None:
-                ok = jnp.logical_and(ok, i < maximum_iterations)
-            return ok
+        def holds(loop: list[Any], i: Any) -> Any:
+            return jnp.asarray(runner(cond_sub, loop, i)[0], bool).reshape(())
+
+        start = _cast_like(list(values), vars_in)
+        if maximum_iterations is not None:
+            # Bounded: a scan over the iteration budget that stops changing the loop
+            # variables once `cond` fails, so the loop is reverse-differentiable.
+            def bounded(state: tuple[Any, list[Any]], i: Any) -> tuple[Any, None]:
+                running, loop = state
+                running = jnp.logical_and(running, holds(loop, i))
+                new = _cast_like(runner(body_sub, loop, i), vars_in)
+                return (running, [jnp.where(running, n, o) for n, o in
+                                  zip(new, loop, strict=True)]), None
+
+            (_, final), _ = jax.lax.scan(bounded, (jnp.asarray(True), start),
+                                         jnp.arange(int(maximum_iterations)))
+            return list(final)
 
         def step(state: tuple[Any, list[Any]]) -> tuple[Any, list[Any]]:
             i, loop = state
             return i + 1, _cast_like(runner(body_sub, loop, i), vars_in)
 
-        _, final = jax.lax.while_loop(keep_going, step,
-                                      (jnp.asarray(0), _cast_like(list(values), vars_in)))
+        _, final = jax.lax.while_loop(lambda state: holds(state[1], state[0]), step,
+                                      (jnp.asarray(0), start))
         return list(final)
 
     del body_tree
