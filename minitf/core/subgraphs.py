@@ -133,7 +133,7 @@ def graph_scan(f: Callable[[Any, Any], tuple[Any, Any]], init: Any, xs: Any,
     """`lax.scan(f, init, xs)` as one graph op; `f` is traced once on step tensors."""
     graph = get_default_graph()
     carry_in, carry_tree = _flat_inputs(graph, init)
-    xs_in, xs_tree = _flat_inputs(graph, xs) if xs is not None else ([], None)
+    xs_in = _flat_inputs(graph, xs)[0] if xs is not None else []
     if not xs_in and length is None:
         raise ValueError("scan got no values to scan over and `length` not provided.")
     step_avals = [(make_aval(t._avals[0].shape[1:], t.dtype),
@@ -141,21 +141,15 @@ def graph_scan(f: Callable[[Any, Any], tuple[Any, Any]], init: Any, xs: Any,
     carry_avals = [t._avals for t in carry_in]
     n_carry = len(carry_in)
 
-    def body_fn(carry: Any, x: Any) -> Any:
-        return f(carry, x)
-
-    flat_tree = jax.tree_util.tree_structure(
-        (jax.tree_util.tree_unflatten(carry_tree, [0] * n_carry),
-         None if xs_tree is None else jax.tree_util.tree_unflatten(xs_tree, [0] * len(xs_in))))
-    sub, out_tree = trace_subgraph(body_fn, [*carry_avals, *step_avals], flat_tree, "while")
+    arg_tree = jax.tree_util.tree_structure((init, xs), is_leaf=_is_leaf)  # f(carry, x)
+    sub, out_tree = trace_subgraph(f, [*carry_avals, *step_avals], arg_tree, "while")
     children = out_tree.children()
     if len(children) != 2:
         raise TypeError("scan body must return a pair (carry, y).")
     ys_tree = children[1]
     new_carry, ys = sub.results[:n_carry], sub.results[n_carry:]
     for old, new in zip(carry_in, new_carry, strict=True):
-        if old.shape != new.shape and any(
-                a is not None and b is not None and a != b
+        if any(a is not None and b is not None and a != b
                 for a, b in zip(old.shape, new.shape, strict=False)):
             raise ValueError(f"scan carry changed shape from {old.shape} to {new.shape}")
 
@@ -235,18 +229,11 @@ def graph_while_loop(cond_fn: Callable[..., Any], body_fn: Callable[..., Any],
     vars_in, tree = _flat_inputs(graph, structure)
     avals = [t._avals for t in vars_in]
 
-    def call(fn: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapped(*flat_structure: Any) -> Any:
-            values = list(flat_structure)
-            return fn(values[0]) if single else fn(*values)
-        return wrapped
-
+    # (the subgraphs get the loop variables unpacked, as TF's cond and body take them)
     with graph.name_scope(name or "while"):
-        cond_sub, _ = trace_subgraph(call(cond_fn), avals, tree)
-        body_sub, body_tree = trace_subgraph(
-            lambda *args: (call(body_fn)(*args),) if single else call(body_fn)(*args),
-            avals, tree)
-    n = len(vars_in)
+        cond_sub, _ = trace_subgraph(cond_fn, avals, tree)
+        body_sub, _ = trace_subgraph(
+            (lambda *args: (body_fn(*args),)) if single else body_fn, avals, tree)
 
     def compute(runner: Runner, *values: Any) -> list[Any]:
         def holds(loop: list[Any], i: Any) -> Any:
@@ -275,10 +262,9 @@ def graph_while_loop(cond_fn: Callable[..., Any], body_fn: Callable[..., Any],
                                       (jnp.asarray(0), start))
         return list(final)
 
-    del body_tree
     op = _control_op(graph, graph.unique_name("while/Exit"), "Exit", vars_in,
                      [cond_sub, body_sub], compute, avals)
-    out = jax.tree_util.tree_unflatten(tree, op.outputs[:n])
+    out = jax.tree_util.tree_unflatten(tree, op.outputs)
     return out[0] if single else type(loop_vars)(out) if isinstance(loop_vars, tuple) \
         else list(out)
 

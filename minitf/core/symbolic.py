@@ -150,9 +150,12 @@ def _infer(compute: Callable[..., Any], inputs: list[Tensor], kind: str, shape_o
     avals: list[tuple[Aval, Aval]] = []
     values: list[tuple[Any, Any] | None] = []
     for a, b in zip(per_probe[0], per_probe[1], strict=True):
-        avals.append((_aval_of(a), _aval_of(b)))
+        pair = (_aval_of(a), _aval_of(b))
+        avals.append(pair)
+        concrete = not isinstance(a, (jax.ShapeDtypeStruct, jax.core.Tracer))
         values.append((np.asarray(a), np.asarray(b))
-                      if _is_probe_value(a) and _is_probe_value(b) else None)
+                      if concrete and _is_small_int(pair[0]) and _is_small_int(pair[1])
+                      else None)
     return out_tree, avals, values
 
 
@@ -208,6 +211,7 @@ def _probe(compute: Callable[..., Any], inputs: list[Tensor], i: int, kind: str,
 
 
 def _is_small_int(aval: Any) -> bool:
+    """Small enough, and integer or bool: shape arithmetic, whose values probes keep."""
     dtype = np.dtype(aval.dtype)
     return (math.prod(aval.shape) <= _PROBE_VALUE_LIMIT
             and (np.issubdtype(dtype, np.integer) or dtype == np.bool_))
@@ -216,14 +220,6 @@ def _is_small_int(aval: Any) -> bool:
 def _aval_of(x: Any) -> Aval:
     return make_aval(tuple(np.shape(x)), np.dtype(x.dtype if hasattr(x, "dtype") else
                                              np.asarray(x).dtype))
-
-
-def _is_probe_value(x: Any) -> bool:
-    if isinstance(x, (jax.ShapeDtypeStruct, jax.core.Tracer)):
-        return False
-    dtype = np.dtype(getattr(x, "dtype", np.asarray(x).dtype))
-    return (np.size(x) <= _PROBE_VALUE_LIMIT
-            and (np.issubdtype(dtype, np.integer) or dtype == np.bool_))
 
 
 def placeholder(dtype: Any, shape: Any = None, name: str | None = None) -> Tensor:

@@ -46,8 +46,8 @@ def _as_x(x: Any) -> Tensor:
 
 
 def _depends_on(op: Operation, marked: set[Tensor], affected: set[int]) -> bool:
-    if op.kind == "read" and op.inputs[0] in marked:
-        return True
+    """Whether `op` reads a marked tensor (a variable's read reads its variable tensor)
+    or an output of an affected op."""
     return any(t in marked or t.op.id in affected for t in all_inputs(op))
 
 
@@ -74,11 +74,10 @@ def gradients(ys: Any, xs: Any, grad_ys: Any = None, name: str = "gradients",
         if op.kind not in ("variable", "placeholder") and _depends_on(op, marked, affected):
             affected.add(op.id)
             path.append(op)
-    reached = {x for x in x_list if x in targets or any(
-        (op.kind == "read" and op.inputs[0] is x) or any(t is x for t in all_inputs(op))
-        for op in path)}
+    # (a read's input is its variable tensor, so consumed covers variables too)
+    consumed = {t for op in path for t in all_inputs(op)} | set(targets)
     connected = [x for x in x_list
-                 if x in reached and np.issubdtype(x.dtype, np.inexact)]
+                 if x in consumed and np.issubdtype(x.dtype, np.inexact)]
     if not connected:
         return [None] * len(x_list)
     graph = get_default_graph()
