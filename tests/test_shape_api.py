@@ -1,8 +1,8 @@
 """TF1's way of reading static shapes: `x.get_shape()`, `Dimension.value`, `as_list()`.
 
-Model inputs and op outputs are JAX arrays (or tracers under jit): they answer
-`get_shape()` with a `TensorShape` whose items are `Dimension`s; variables answer
-`.shape[i].value` too. None of it reaches the compiled computation.
+Model inputs and op outputs are JAX arrays (or tracers under jit): their `.shape` and
+`get_shape()` are a `TensorShape` whose items are `Dimension`s; variables answer them
+too. None of it reaches the compiled computation.
 """
 import jax
 import jax.numpy as jnp
@@ -17,7 +17,7 @@ def flatten_model(x):
     """A conv-net idiom: the flatten size computed from get_shape()."""
     dims = x.get_shape().as_list()
     assert dims == [2, 3] and x.get_shape().ndims == 2
-    w = tf.get_variable("w", [x.get_shape()[1].value, 4])
+    w = tf.get_variable("w", [x.get_shape()[1].value, x.shape[0].value * 2])
     assert w.get_shape()[0].value == 3 and w.shape[1].value == 4
     h = tf.matmul(x, w)
     assert h.get_shape().as_list() == [2, 4]
@@ -51,3 +51,64 @@ def test_dimensions_are_ints_with_tf1s_value():
     assert shape.num_elements() is None and tf.TensorShape((2, 5)).num_elements() == 10
     assert [d.value for d in shape.dims] == [2, None, 5]
     assert jnp.zeros(tf.TensorShape((2, 5))).shape == (2, 5)  # iterates as plain ints
+
+
+def every_kind_of_value(x, seq):
+    """TF1 model code reading sizes off inputs, ops, layers, convs and RNN cells via `.shape`."""
+    widths = []
+    widths.append(x.shape[1].value)  # a model input (NumPy when apply runs op by op)
+    w = tf.get_variable("w", [x.shape[1].value, 4])
+    h = tf.matmul(x, w)  # an op output
+    widths.append(h.shape[-1].value)
+    d = tf.layers.dense(h, 5, name="dense")  # a layer output
+    widths.append(d.shape[1].value)
+    img = tf.reshape(d, [-1, 1, 5, 1])
+    c = tf.layers.conv2d(img, 2, 3, padding="same", name="conv")
+    widths.append(c.get_shape().as_list()[-1])
+    flat = tf.reshape(c, [-1, c.shape[1].value * c.shape[2].value * c.shape[3].value])
+    widths.append(int(flat.shape[1]))
+    cell = tf.nn.rnn_cell.LSTMCell(3, name="lstm")
+    out, state = tf.nn.dynamic_rnn(cell, seq, dtype=tf.float32)
+    widths += [out.shape[2].value, state.c.shape[1].value, seq.shape[1].value]
+    assert x.shape[0] == 2 and x.shape.as_list() == [2, 3] and x.shape.ndims == 2
+    assert widths == [3, 4, 5, 2, 10, 3, 3, 6], widths
+    return tf.reduce_sum(flat) + tf.reduce_sum(out)
+
+
+def test_every_value_a_model_sees_answers_shape_value():
+    """`x.shape[i].value` works on inputs, op/layer/cell outputs: in init, in apply op by
+    op (NumPy inputs too, converted as TF converts fed values) and under jit."""
+    model = tf.transform(every_kind_of_value)
+    x = np.ones((2, 3), np.float32)
+    seq = np.random.RandomState(0).normal(size=(2, 6, 4)).astype(np.float32)
+    params = model.init(0, x, seq)
+    eager = model.apply(params, x, seq)
+    np.testing.assert_allclose(jax.jit(model.apply)(params, jnp.asarray(x), seq), eager,
+                               rtol=1e-5)
+
+
+def test_shape_api_on_plain_jax_values_keeps_jax_behaviour():
+    """The TF shape is still JAX's tuple: equal, hashable and iterable as one, and
+    JAX's own code that indexes shapes runs as before."""
+    x = jnp.ones((2, 3))
+    assert x.shape == (2, 3) and hash(x.shape) == hash((2, 3)) and list(x.shape) == [2, 3]
+    assert type(next(iter(x.shape))) is int and str(x.shape[0]) == "2"
+    assert jnp.zeros(x.shape[1]).shape == (3,) and jnp.reshape(x, (x.shape[1], -1)).shape == (3, 2)
+    assert jax.jit(lambda a: a.reshape(a.shape[0] * a.shape[1]))(x).shape == (6,)
+    assert jnp.einsum("ij,jk->ik", x, x.T).shape == (2, 2) and x.ndim == 2
+
+
+def test_dimension_arithmetic_and_comparison_match_tf1():
+    """Recorded live from real TF's Dimension (arithmetic keeps the type; unknown
+    propagates; comparing with an unknown dim is None)."""
+    from tf_reference import tf1
+
+    def cases(shape):
+        d, u = shape[0], shape[1]
+        return [repr(v) for v in (d + 1, 1 + d, d * 2, 2 * d, d // 3, 7 // d, d - 1, d % 3,
+                                  d + d, u + 1, u * 0, d == 4, u == 4, d < 5, u < 3, d > u)]
+
+    theirs = cases(tf1.placeholder(tf1.float32, [4, None]).shape)
+    assert cases(tf.TensorShape((4, None))) == theirs
+    d = jnp.ones((4, 2)).shape[0]  # a JAX array's dims are the same Dimensions
+    assert (repr(d * 2), repr(d - 1), repr(d - 9)) == ("Dimension(8)", "Dimension(3)", "-5")

@@ -18,8 +18,13 @@ Shape = tuple[int | None, ...]
 class Dimension(int):
     """TF1's `Dimension` of a known size: an int that also answers TF1's `.value`.
 
-    Being an int, it works wherever TF2-style code (or JAX) expects a size.
+    Being an int, it works wherever TF2-style code (or JAX) expects a size; it prints
+    as one too (`str`), while `repr` is TF's `Dimension(3)`. Arithmetic keeps TF1's
+    type (`x.shape[1] * 2` is `Dimension(6)`; with an unknown dim, unknown); a negative
+    result is a plain int (TF would raise, but JAX's own size arithmetic may need it).
     """
+
+    __slots__ = ()
 
     @property
     def value(self) -> int:
@@ -28,14 +33,55 @@ class Dimension(int):
     def __repr__(self) -> str:
         return f"Dimension({int(self)})"
 
+    __str__ = int.__repr__
+
+
+def _dimension_arithmetic(name: str) -> Any:
+    int_op = getattr(int, name)
+
+    def op(self: Dimension, other: Any) -> Any:
+        result = int_op(self, other)
+        if type(result) is int and result >= 0:
+            return Dimension(result)
+        return result
+
+    op.__name__ = name
+    return op
+
+
+_ARITHMETIC = ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__",
+               "__floordiv__", "__rfloordiv__", "__mod__", "__rmod__")
+for _name in _ARITHMETIC:
+    setattr(Dimension, _name, _dimension_arithmetic(_name))
+
 
 class _UnknownDimension:
-    """TF1's `Dimension(None)`: an unknown size, whose `.value` is None."""
+    """TF1's `Dimension(None)`: an unknown size, whose `.value` is None. Arithmetic with
+    it stays unknown and comparisons with it are None, as in TF1."""
 
     value = None
 
     def __repr__(self) -> str:
         return "Dimension(None)"
+
+    def _unknown(self, other: Any) -> _UnknownDimension:
+        return self
+
+    def _undecided(self, other: Any) -> None:
+        return None
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _unknown
+    __floordiv__ = __rfloordiv__ = __mod__ = __rmod__ = _unknown
+    __lt__ = __le__ = __gt__ = __ge__ = _undecided
+
+    def __eq__(self, other: Any) -> Any:
+        return None
+
+    def __ne__(self, other: Any) -> Any:
+        return None
+
+    def __hash__(self) -> int:
+        return hash(None)
 
 
 UNKNOWN_DIMENSION = _UnknownDimension()
@@ -45,6 +91,8 @@ class TensorShape(tuple[int | None, ...]):
     """A tuple of dims with TF1's API: `as_list()`, `ndims`, `dims`, and items that are
     `Dimension`s (`shape[1].value`, as TF1 code reads sizes). Iterating gives plain ints,
     so JAX takes it as a shape; it prints like TF (`(3,)`)."""
+
+    __slots__ = ()
 
     def __getitem__(self, index: Any) -> Any:
         item = tuple.__getitem__(self, index)

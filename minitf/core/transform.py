@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from minitf.core.frame import Graph, GraphKeys
@@ -73,6 +74,13 @@ def _as_key(rng: int | np.integer[Any] | jax.Array) -> jax.Array:
     if isinstance(rng, (int, np.integer)):
         return jax.random.PRNGKey(int(rng))
     return rng
+
+
+def _as_tensors(tree: Any) -> Any:
+    """NumPy array inputs become JAX arrays, as TF1 converts fed values to tensors, so
+    the model sees TF's shape API (`x.shape[1].value`) whether or not apply is jitted."""
+    return jax.tree_util.tree_map(lambda x: jnp.asarray(x) if type(x) is np.ndarray else x,
+                                  tree)
 
 
 def _to_values(out: Any) -> Any:
@@ -138,6 +146,7 @@ class Transformed:
                            **kwargs: Any) -> tuple[Any, Params]:
         """Run with `params`; also return `{name: new value}` for variables assigned."""
         source = ApplySource(params, None if rng is None else _as_key(rng))
+        args, kwargs = _as_tensors((args, kwargs))
         # Metadata is recorded by init; apply records it only if init never ran here.
         out, graph = self._run(source, args, kwargs, record=not self.variables)
         if self.check_unused_params:
