@@ -117,3 +117,59 @@ def test_dropout_wrapper_in_dynamic_rnn_draws_from_apply_rng():
     plain = minitf.transform(lambda x: minitf.nn.dynamic_rnn(
         minitf.contrib.rnn.LSTMBlockCell(4), x, dtype=minitf.float32)[0])
     np.testing.assert_allclose(kept.apply(params, SEQ), plain.apply(params, SEQ), rtol=1e-6)
+
+
+def variational_lstm(tf, seq, variational):
+    """A PTB-variant idiom: an LSTM whose input and output dropout masks are variational."""
+    cell = tf.nn.rnn_cell.DropoutWrapper(
+        tf.nn.rnn_cell.LSTMCell(32), input_keep_prob=0.5, output_keep_prob=0.5,
+        state_keep_prob=0.5, variational_recurrent=variational, input_size=seq.shape[2],
+        dtype=tf.float32)
+    return tf.nn.dynamic_rnn(cell, seq, dtype=tf.float32)[0]
+
+
+def _dropped_units(outputs):
+    """[batch, step, unit] -> whether each (batch, step) dropped exactly the same units."""
+    zero = np.asarray(outputs) == 0
+    return bool((zero == zero[:1, :1]).all()) and 0 < zero.mean() < 1  # seeded; 16 inputs, 32 units
+
+
+@pytest.mark.parametrize("variational", [True, False])
+def test_variational_dropout_keeps_one_mask_across_batch_and_steps_like_tf(variational):
+    """TF1 draws variational noise once with batch dim 1: every example and every step
+    drops the same output units; ordinary dropout draws per element and step. The
+    property is checked under real TF and minitf's graph mode and transform."""
+    import minitf
+    from tf_reference import tf1
+
+    seq = np.random.RandomState(1).normal(size=(4, 7, 16)).astype(np.float32)
+    results = []
+    for tf in (tf1, minitf):
+        with tf.Graph().as_default():
+            tf.set_random_seed(0)
+            out = variational_lstm(tf, tf.placeholder(tf.float32, seq.shape), variational)
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                results.append(sess.run(out, {out.graph.get_tensor_by_name(
+                    "Placeholder:0"): seq}))
+    model = minitf.transform(lambda x: variational_lstm(minitf, x, variational))
+    params = model.init(0, seq)
+    results.append(jax.jit(model.apply)(params, seq, rng=jax.random.PRNGKey(3)))
+    assert [_dropped_units(r) for r in results] == [variational] * 3
+
+
+def test_variational_dropout_arguments_raise_tfs_errors():
+    import minitf
+    from tf_reference import tf1
+
+    def message(tf, **kwargs):
+        with tf.Graph().as_default():
+            try:
+                tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.LSTMCell(2), input_keep_prob=0.5,
+                                              variational_recurrent=True, **kwargs)
+            except ValueError as e:
+                return str(e)
+        return None
+
+    for kwargs in ({}, {"dtype": tf1.float32}):
+        assert message(minitf, **kwargs) == message(tf1, **kwargs) is not None
