@@ -9,6 +9,7 @@ and optax. This module only gathers the public names; see docs/ARCHITECTURE.md.
 from minitf import checkpoint, contrib, layers, losses, metrics, nn, ops, train
 from minitf.core import (
     AUTO_REUSE,
+    Dimension,
     Graph,
     GraphKeys,
     LazyTensor,
@@ -48,7 +49,6 @@ from minitf.core import (
     params_in_scope,
     remat,
     reset_default_graph,
-    scan,
     scope_matches,
     split_params,
     trainable_variables,
@@ -123,7 +123,8 @@ _LAZY_SUBPACKAGES = ("summary", "viz", "sharding")  # optional dependencies: loa
 
 __all__ = sorted({
     "checkpoint", "layers", "losses", "metrics", "nn", "ops", "train", "dtypes", "initializers",
-    "control_flow", "AUTO_REUSE", "Graph", "GraphKeys", "LazyTensor", "PartitionedVariable",
+    "control_flow", "AUTO_REUSE", "Dimension", "Graph", "GraphKeys", "LazyTensor",
+    "PartitionedVariable",
     "Template", "TensorShape", "Transformed", "Variable", "VariableV1", "VariableInfo",
     "VariableScope", "add_to_collection", "add_to_collections", "assign", "assign_add",
     "assign_sub", "case", "cond", "control_dependencies", "fixed_size_partitioner",
@@ -131,7 +132,7 @@ __all__ = sorted({
     "get_collection_ref", "get_default_graph", "get_name_scope", "get_variable",
     "get_variable_scope", "global_variables", "local_variables", "make_template",
     "merge_params", "name_scope", "next_rng_key", "params_in_scope", "remat",
-    "reset_default_graph", "scan", "scope_matches", "split_params", "trainable_variables",
+    "reset_default_graph", "scope_matches", "split_params", "trainable_variables",
     "transform", "variable_scope", "vmap", "while_loop", "as_dtype", "DType", "bfloat16",
     "bool", "complex64", "complex128", "double", "float16", "float32", "float64", "half",
     "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",

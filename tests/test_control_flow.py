@@ -17,7 +17,7 @@ def cell(h, x):
 def test_scan_creates_variables_once_and_matches_unrolled_loop():
     def scanned(xs):
         with tf.variable_scope("rnn"):
-            return tf.scan(cell, jnp.zeros((2, 4)), xs)[1]
+            return tf.control_flow.scan(cell, jnp.zeros((2, 4)), xs)[1]
 
     def unrolled(xs):
         h, outs = jnp.zeros((2, 4)), []
@@ -37,14 +37,14 @@ def test_scan_creates_variables_once_and_matches_unrolled_loop():
 
 def test_scan_in_the_eager_default_graph(eager):
     xs = jnp.ones((3, 2, 3))
-    _, ys = tf.scan(cell, jnp.zeros((2, 4)), xs)
+    _, ys = tf.control_flow.scan(cell, jnp.zeros((2, 4)), xs)
     assert ys.shape == (3, 2, 4)
     assert [v.name for v in tf.global_variables()] == ["cell/w:0", "cell/u:0"]
 
 
 def test_scan_gives_each_step_its_own_random_key():
     def noisy(xs):
-        return tf.scan(lambda c, x: (c, x + tf.random_normal(x.shape)), 0.0, xs)[1]
+        return tf.control_flow.scan(lambda c, x: (c, x + tf.random_normal(x.shape)), 0.0, xs)[1]
 
     model = tf.transform(noisy)
     xs = jnp.zeros((4, 3))
@@ -59,7 +59,7 @@ def test_scan_regularizer_losses_stay_outside_the_scan():
             return h, x @ w
 
         with tf.variable_scope("s", reuse=tf.AUTO_REUSE):
-            ys = tf.scan(body, 0.0, xs)[1]
+            ys = tf.control_flow.scan(body, 0.0, xs)[1]
         reg = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
         return ys.sum(), sum(reg)
 
@@ -99,7 +99,7 @@ def test_remat_and_cond():
 def test_two_scans_in_one_trace_draw_different_keys():
     def noisy(xs):
         step = lambda c, x: (c, x + tf.random_normal(x.shape))  # noqa: E731
-        return tf.scan(step, 0.0, xs)[1], tf.scan(step, 0.0, xs)[1]
+        return tf.control_flow.scan(step, 0.0, xs)[1], tf.control_flow.scan(step, 0.0, xs)[1]
 
     model = tf.transform(noisy)
     xs = jnp.zeros((3, 2))

@@ -94,7 +94,8 @@ def test_cond_while_and_scan_lower_to_lax(g):
     picked = tf.cond(flag, lambda: x * w, lambda: x - w)
     count, total = tf.while_loop(lambda i, t: i < 4, lambda i, t: (i + 1, t * 2.0),
                                  [tf.constant(0), tf.reduce_sum(x)])
-    _, ys = tf.scan(lambda c, e: (c + e * w, c + e * w), tf.zeros([2]), tf.stack([x, x, x]))
+    _, ys = tf.control_flow.scan(lambda c, e: (c + e * w, c + e * w), tf.zeros([2]),
+                                 tf.stack([x, x, x]))
     grad = tf.gradients(tf.reduce_sum(ys), w)[0]
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())

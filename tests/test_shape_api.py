@@ -112,3 +112,18 @@ def test_dimension_arithmetic_and_comparison_match_tf1():
     assert cases(tf.TensorShape((4, None))) == theirs
     d = jnp.ones((4, 2)).shape[0]  # a JAX array's dims are the same Dimensions
     assert (repr(d * 2), repr(d - 1), repr(d - 9)) == ("Dimension(8)", "Dimension(3)", "-5")
+
+
+def test_symbolic_dims_of_shape_polymorphic_export_stay_jaxs():
+    """`jax.export` with a symbolic batch: indexing the shape gives JAX's symbolic dim
+    (not a Dimension, which needs a known int), so shape-polymorphic code still exports."""
+    from jax import export
+
+    (batch,) = export.symbolic_shape("b")
+
+    def f(x):
+        assert not isinstance(x.shape[0], tf.Dimension) and x.shape[1].value == 3
+        return x.reshape(x.shape[0], -1).sum(axis=1) * x.shape[1]
+
+    exported = export.export(jax.jit(f))(jax.ShapeDtypeStruct((batch, 3, 2), jnp.float32))
+    np.testing.assert_allclose(exported.call(jnp.ones((5, 3, 2))), np.full(5, 18.0))

@@ -41,14 +41,15 @@ from minitf.core.scopes import (
     name_scope,
     variable_scope,
 )
-from minitf.core.shapes import TensorShape
+from minitf.core.shapes import Dimension, TensorShape
 from minitf.core.template import Template, make_template
 from minitf.core.transform import Transformed, VariableInfo, transform
 from minitf.core.variables import IGNORED_ON_JAX, Variable
 
 __all__ = [
-    "AUTO_REUSE", "IGNORED_ON_JAX", "ArrayLike", "Graph", "GraphKeys", "LazyTensor",
-    "PartitionedVariable", "Template", "TensorShape", "Transformed", "Variable", "VariableInfo",
+    "AUTO_REUSE", "IGNORED_ON_JAX", "ArrayLike", "Dimension", "Graph", "GraphKeys",
+    "LazyTensor", "PartitionedVariable", "Template", "TensorShape", "Transformed", "Variable",
+    "VariableInfo",
     "VariableScope", "add_to_collection", "add_to_collections", "as_array", "as_jax_array",
     "assign",
     "assign_add", "assign_sub", "case", "cond", "control_dependencies", "disable_eager_execution",

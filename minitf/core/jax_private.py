@@ -8,8 +8,8 @@
   become TF1's `TensorShape` (a tuple of ints whose items are `Dimension`s with
   `.value`), so model code reading sizes the TF1 way (`x.shape[1].value`) runs
   unchanged. A `TensorShape` equals, hashes and iterates as the plain tuple JAX
-  stored, so JAX's own code sees no difference; building one costs ~0.1 us per
-  `.shape` read, under 0.1% of tracing time (measured in the PR that added it).
+  stored, so JAX's own code sees no difference, and one per distinct shape is
+  kept, so reading `.shape` costs what JAX's own property did.
 
 `tests/test_architecture.py` fails loudly if JAX moves either; then only this
 module needs changing.
@@ -43,14 +43,25 @@ def reset_name_stack() -> contextlib.AbstractContextManager[Any]:
     return source_info_util.reset_name_stack()
 
 
+_TF_SHAPES: dict[tuple[Any, ...], TensorShape] = {}  # JAX's shape -> its TensorShape
+_MAX_TF_SHAPES = 4096  # a program has few distinct shapes; the bound guards odd ones
+
+
 def _tf_shape(self: Any) -> TensorShape:
-    """TF1's static shape of an array or tracer: a `TensorShape` over JAX's tuple."""
-    return TensorShape(self.aval.shape)
+    """TF1's static shape of an array or tracer: a `TensorShape` over JAX's tuple, one
+    per distinct shape (a dict hit costs what JAX's own property did)."""
+    shape = self.aval.shape
+    found = _TF_SHAPES.get(shape)
+    if found is None:
+        if len(_TF_SHAPES) >= _MAX_TF_SHAPES:
+            _TF_SHAPES.clear()
+        found = _TF_SHAPES[shape] = TensorShape(shape)
+    return found
 
 
 def _get_shape(self: Any) -> TensorShape:
     """TF1's `tensor.get_shape()`: the static shape as a `TensorShape`."""
-    return TensorShape(self.aval.shape)
+    return _tf_shape(self)
 
 
 _TF_SHAPE = property(_tf_shape, doc="The static shape, as TF1's `TensorShape`.")

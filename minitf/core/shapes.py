@@ -96,9 +96,13 @@ class TensorShape(tuple[int | None, ...]):
 
     def __getitem__(self, index: Any) -> Any:
         item = tuple.__getitem__(self, index)
+        if type(item) is int:
+            return Dimension(item)
+        if item is None:
+            return UNKNOWN_DIMENSION
         if isinstance(index, slice):
             return TensorShape(item)
-        return UNKNOWN_DIMENSION if item is None else Dimension(item)
+        return item  # a symbolic dim (jax.export's shape polymorphism) stays JAX's
 
     @property
     def dims(self) -> list[Any]:

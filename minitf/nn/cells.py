@@ -8,7 +8,7 @@ time steps, `dynamic_rnn` and `static_rnn` share one set of weights.
 
 What the cell remembers (captured scope, built or not) is kept per Graph, so one
 cell object works in `init`, in `apply` and eagerly. If lifted control flow
-(`minitf.scan`) rolls the graph back past the cell's first call, the cell notices
+(`minitf.control_flow.scan`) rolls the graph back past the cell's first call, the cell notices
 that its variables are gone from the store and starts afresh, as a re-trace would.
 
 Weights are read with `get_variable` on every call (the store returns the same

@@ -1,6 +1,6 @@
 """TF1's `dynamic_rnn`, `static_rnn` and `bidirectional_dynamic_rnn` over minitf cells.
 
-`dynamic_rnn` runs the cell with the lifted `minitf.scan` (one compiled loop body;
+`dynamic_rnn` runs the cell with the lifted `minitf.control_flow.scan` (one compiled loop body;
 the cell's variables are created once, at the outer level, in scope `rnn` or
 `scope`). With `sequence_length`, steps past a sequence's end give zero outputs
 and copy the state through, exactly as TF's `_rnn_step`, so the final state is
