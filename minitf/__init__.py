@@ -6,7 +6,7 @@ layers, RNN cells, optimizers and checkpoints; `transform` turns a model
 function written that way into pure `init` / `apply` functions for jit, grad
 and optax. This module only gathers the public names; see docs/ARCHITECTURE.md.
 """
-from minitf import checkpoint, contrib, layers, losses, metrics, nn, ops, train
+from minitf import checkpoint, contrib, data, layers, losses, metrics, nn, ops, train
 from minitf.core import (
     AUTO_REUSE,
     Dimension,
@@ -122,8 +122,8 @@ __version__ = "0.1.0"
 _LAZY_SUBPACKAGES = ("summary", "viz", "sharding")  # optional dependencies: load on first use
 
 __all__ = sorted({
-    "checkpoint", "layers", "losses", "metrics", "nn", "ops", "train", "dtypes", "initializers",
-    "control_flow", "AUTO_REUSE", "Dimension", "Graph", "GraphKeys", "LazyTensor",
+    "checkpoint", "data", "layers", "losses", "metrics", "nn", "ops", "train", "dtypes",
+    "initializers", "control_flow", "AUTO_REUSE", "Dimension", "Graph", "GraphKeys", "LazyTensor",
     "PartitionedVariable",
     "Template", "TensorShape", "Transformed", "Variable", "VariableV1", "VariableInfo",
     "VariableScope", "add_to_collection", "add_to_collections", "assign", "assign_add",

@@ -131,6 +131,11 @@ class TensorShape(tuple[int | None, ...]):
     def is_fully_defined(self) -> bool:
         return all(d is not None for d in self)
 
+    def __str__(self) -> str:
+        """TF1's printing: `(?, 2)` for an unknown dim, `(3,)` for rank 1."""
+        dims = ["?" if d is None else str(d) for d in tuple.__iter__(self)]
+        return "(" + ", ".join(dims) + ("," if len(dims) == 1 else "") + ")"
+
 
 class UnknownShape:
     """TF1's `TensorShape(None)`: a shape of unknown rank (`tf.placeholder(tf.float32)`)."""

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["FailedPreconditionError", "InvalidArgumentError", "NotFoundError", "OpError"]
+__all__ = ["FailedPreconditionError", "InvalidArgumentError", "NotFoundError", "OpError",
+           "OutOfRangeError"]
 
 
 class OpError(Exception):
@@ -27,3 +28,7 @@ class InvalidArgumentError(OpError):
 
 class NotFoundError(OpError):
     """E.g. a checkpoint file that does not exist."""
+
+
+class OutOfRangeError(OpError):
+    """E.g. a dataset iterator past its last element ("End of sequence")."""

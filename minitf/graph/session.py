@@ -38,11 +38,6 @@ def _is_fetch_leaf(x: Any) -> bool:
     return isinstance(x, (Tensor, Operation, ArrayLike, str))
 
 
-def _tf_shape(shape: TensorShape) -> str:
-    return "(" + ", ".join("?" if d is None else str(d) for d in shape) + \
-        ("," if len(shape) == 1 else "") + ")"
-
-
 class _Compiled:
     """One compiled run: the plan, its fetched tensors and the jitted step."""
 
@@ -101,8 +96,16 @@ class Session:
             values = {}
         out = [_host_value(e, values) if _is_host(e)
                else _to_numpy(values[e]) if isinstance(e, Tensor)
-               else None if isinstance(e, Operation) else _to_numpy(e) for e in elements]
+               else self._session_host(e, values) if isinstance(e, Operation)
+               else _to_numpy(e) for e in elements]
         return jax.tree_util.tree_unflatten(treedef, out)
+
+    def _session_host(self, op: Operation, values: dict[Tensor, Any]) -> None:
+        """An op acting on this session's host state (an iterator's initializer), given
+        its inputs' values from the run."""
+        hook = op.attrs.get("session_host")
+        if hook is not None:
+            hook(self, *(_to_numpy(values[t]) for t in op.attrs["host_inputs"]))
 
     def make_callable(self, fetches: Any, feed_list: Any = None,
                       accept_options: bool = False) -> Callable[..., Any]:
@@ -167,7 +170,7 @@ class Session:
         if array.ndim != len(shape) or any(
                 d is not None and d != n for d, n in zip(shape, array.shape, strict=True)):
             raise ValueError(f"Cannot feed value of shape {array.shape} for Tensor "
-                             f"'{tensor.name}', which has shape '{_tf_shape(shape)}'")
+                             f"'{tensor.name}', which has shape '{shape}'")
         return array
 
     def _run(self, elements: list[Any], fetch_tensors: list[Tensor],
@@ -180,6 +183,11 @@ class Session:
                        if isinstance(e, (Tensor, Operation))]
             # (graph elements live as long as their graph: their ids are stable keys)
             plan = self._plans[plan_key] = Plan(targets, set(feed_tensors))
+        for op in plan.placeholders:  # a dataset iterator's get_next: its next element
+            source = op.attrs.get("source")
+            if source is not None and op.outputs[0] not in feeds:
+                feeds.update(zip(op.outputs, source.next_values(self, op), strict=True))
+        feed_tensors = list(feeds)
         for op in plan.placeholders:
             if op.outputs[0] not in feeds:
                 tensor = op.outputs[0]
@@ -276,7 +284,10 @@ def _is_host(element: Any) -> bool:
 
 
 def _device_fetches(element: Any) -> list[Any]:
-    """What the compiled run must fetch for `element` (a host tensor's device inputs)."""
+    """What the compiled run must fetch for `element` (a host tensor's device inputs;
+    for a session-host op, the op and the inputs its hook reads)."""
+    if isinstance(element, Operation) and "session_host" in element.attrs:
+        return [element, *element.attrs["host_inputs"]]
     if not _is_host(element):
         return [element]
     return [d for t in element.op.inputs for d in _device_fetches(t)]
