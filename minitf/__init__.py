@@ -6,7 +6,19 @@ layers, RNN cells, optimizers and checkpoints; `transform` turns a model
 function written that way into pure `init` / `apply` functions for jit, grad
 and optax. This module only gathers the public names; see docs/ARCHITECTURE.md.
 """
-from minitf import checkpoint, contrib, layers, losses, metrics, nn, ops, train
+from minitf import (
+    checkpoint,
+    contrib,
+    layers,
+    linalg,
+    losses,
+    math,
+    metrics,
+    nn,
+    ops,
+    random,
+    train,
+)
 from minitf.core import (
     AUTO_REUSE,
     Graph,
@@ -122,7 +134,8 @@ __version__ = "0.1.0"
 _LAZY_SUBPACKAGES = ("summary", "viz", "sharding")  # optional dependencies: load on first use
 
 __all__ = sorted({
-    "checkpoint", "layers", "losses", "metrics", "nn", "ops", "train", "dtypes", "initializers",
+    "checkpoint", "layers", "linalg", "math", "random",
+    "losses", "metrics", "nn", "ops", "train", "dtypes", "initializers",
     "control_flow", "AUTO_REUSE", "Graph", "GraphKeys", "LazyTensor", "PartitionedVariable",
     "Template", "TensorShape", "Transformed", "Variable", "VariableV1", "VariableInfo",
     "VariableScope", "add_to_collection", "add_to_collections", "assign", "assign_add",

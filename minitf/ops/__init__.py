@@ -1,11 +1,12 @@
 """TF-named ops over `jax.numpy`, one definition each, split by family.
 
-`math_ops` (arithmetic, reductions, comparisons), `array_ops` (construction,
-shapes, indexing) and `random_ops`. Ops whose TF names shadow Python builtins
-(`abs`, `pow`, `round`, `range`, `slice`) are defined with a trailing underscore
-and exported under the TF name.
+`math_ops` (arithmetic, reductions, comparisons, segments), `array_ops`
+(construction, shapes, indexing, debugging, Python callbacks), `linalg_ops` and
+`random_ops`. Ops whose TF names shadow Python builtins (`abs`, `pow`, `round`,
+`range`, `slice`) are defined with a trailing underscore and exported under the
+TF name.
 """
-from minitf.ops import array_ops, math_ops, operators, random_ops  # noqa: F401 - operators
+from minitf.ops import array_ops, linalg_ops, math_ops, operators, random_ops  # noqa: F401 - operators
 from minitf.ops.op import tf_op  # noqa: F401 - re-exported
 
 _SHADOWING_BUILTINS = {"abs": math_ops.abs_, "pow": math_ops.pow_, "round": math_ops.round_,
@@ -21,7 +22,9 @@ def _exported(module: object) -> dict:
 globals().update(_exported(math_ops))
 globals().update(_exported(array_ops))
 globals().update(_exported(random_ops))
+globals().update(_exported(linalg_ops))
 globals().update(_SHADOWING_BUILTINS)
 
 __all__ = sorted({*_exported(math_ops), *_exported(array_ops), *_exported(random_ops),
+                  *_exported(linalg_ops),
                   *_SHADOWING_BUILTINS})
