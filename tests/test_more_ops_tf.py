@@ -277,14 +277,18 @@ def test_print_passes_its_input_through_and_prints_when_run(capfd):
         p = minitf.placeholder(minitf.float32, [None])
         shown = minitf.Print(p + 1, [p, minitf.shape(p)], message="values: ")
         once = minitf.Print(p, [p], "once: ", first_n=1, summarize=2)
+        constant = minitf.Print(minitf.constant(1.0), [minitf.constant([7, 8])], "const: ")
         assert shown.shape.as_list() == [None]
         assert "values" not in capfd.readouterr().err  # building prints nothing
         with minitf.Session() as sess:
             for _ in range(2):
-                np.testing.assert_array_equal(sess.run([shown, once], {p: data})[0], data + 1)
+                value = sess.run([shown, once, constant], {p: data})
+                np.testing.assert_array_equal(value[0], data + 1)
+                assert value[2] == 1.0
     err = capfd.readouterr().err
     assert err.count("values: [1.5 2 3...][4]") == 2
     assert err.count("once: [1.5 2...]") == 1
+    assert err.count("const: [7 8]") == 2  # not folded into a constant at trace time
 
 
 def test_print_under_jit_of_a_transform(capfd):
