@@ -6,7 +6,20 @@ layers, RNN cells, optimizers and checkpoints; `transform` turns a model
 function written that way into pure `init` / `apply` functions for jit, grad
 and optax. This module only gathers the public names; see docs/ARCHITECTURE.md.
 """
-from minitf import checkpoint, contrib, data, layers, losses, metrics, nn, ops, train
+from minitf import (
+    checkpoint,
+    contrib,
+    data,
+    layers,
+    linalg,
+    losses,
+    math,
+    metrics,
+    nn,
+    ops,
+    random,
+    train,
+)
 from minitf.core import (
     AUTO_REUSE,
     Dimension,
@@ -122,9 +135,9 @@ __version__ = "0.1.0"
 _LAZY_SUBPACKAGES = ("summary", "viz", "sharding")  # optional dependencies: load on first use
 
 __all__ = sorted({
-    "checkpoint", "data", "layers", "losses", "metrics", "nn", "ops", "train", "dtypes",
-    "initializers", "control_flow", "AUTO_REUSE", "Dimension", "Graph", "GraphKeys", "LazyTensor",
-    "PartitionedVariable",
+    "checkpoint", "data", "layers", "linalg", "math", "random", "losses", "metrics", "nn",
+    "ops", "train", "dtypes", "initializers", "control_flow", "AUTO_REUSE", "Dimension",
+    "Graph", "GraphKeys", "LazyTensor", "PartitionedVariable",
     "Template", "TensorShape", "Transformed", "Variable", "VariableV1", "VariableInfo",
     "VariableScope", "add_to_collection", "add_to_collections", "assign", "assign_add",
     "assign_sub", "case", "cond", "control_dependencies", "fixed_size_partitioner",

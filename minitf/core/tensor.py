@@ -53,7 +53,9 @@ class Operation:
     `kind` says how the interpreter treats it: "op" (pure function of its
     inputs), "placeholder" (must be fed), "variable" (reads a variable's
     state), "assign" (computes new values for `writes`), "random" (takes the
-    run's rng key first), "noop" (only orders its control inputs), or
+    run's rng key first), "stateful" (a pure function of its inputs that also has an
+    effect, printing or a Python callback, so it is never folded at trace time),
+    "noop" (only orders its control inputs), or
     "gradients" / "subgraph" for ops the interpreter expands itself.
     """
 

@@ -134,7 +134,7 @@ class _Run:
         elif kind == "random":
             with evaluation_frame(_op_key(self.run_key, op)):
                 outputs = op.compute(*values)  # type: ignore[misc]
-        elif _foldable(op, values):  # constants and shape arithmetic: fold at trace time
+        elif kind != "stateful" and _foldable(op, values):  # constants, shape math: fold
             with evaluation_frame(), jax.ensure_compile_time_eval():
                 outputs = jax.tree_util.tree_map(np.asarray, op.compute(*values))  # type: ignore[misc]
         else:

@@ -38,6 +38,7 @@ from minitf.nn.cross_entropy import (
     softmax_cross_entropy_with_logits,
     softmax_cross_entropy_with_logits_v2,
     sparse_softmax_cross_entropy_with_logits,
+    weighted_cross_entropy_with_logits,
 )
 from minitf.nn.ops import (
     avg_pool,
@@ -112,5 +113,6 @@ __all__ = [
     "swish",
     "tanh",
     "top_k",
+    "weighted_cross_entropy_with_logits",
     "xw_plus_b",
 ]

@@ -68,3 +68,22 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any = None,
 def l2_loss(t: Any) -> jax.Array:
     """sum(t ** 2) / 2, as TF's L2Loss."""
     return jnp.sum(jnp.square(as_jax_array(t))) / 2
+
+
+@tf_op("logistic_loss")
+def weighted_cross_entropy_with_logits(labels: Any = None, logits: Any = None,
+                                       pos_weight: Any = None, targets: Any = None) -> jax.Array:
+    """Sigmoid cross-entropy with the positive term weighted by `pos_weight`
+    (`targets` is TF1's older name of `labels`), in TF's stable form."""
+    if labels is not None and targets is not None:
+        raise ValueError("Can not specify both 'labels' and 'targets'.")
+    labels = targets if labels is None else labels
+    _check_given(labels, logits)
+    if pos_weight is None:
+        raise ValueError("pos_weight must be provided.")
+    x = as_jax_array(logits)
+    z = as_jax_array(labels).astype(x.dtype)
+    if x.shape != z.shape:
+        raise ValueError(f"logits and labels must have the same shape ({x.shape} vs {z.shape})")
+    log_weight = 1 + (as_jax_array(pos_weight).astype(x.dtype) - 1) * z
+    return (1 - z) * x + log_weight * (jnp.log1p(jnp.exp(-jnp.abs(x))) + jax.nn.relu(-x))

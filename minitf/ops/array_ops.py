@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+import functools
+import sys
+import weakref
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import jax
@@ -280,3 +283,127 @@ def convert_to_tensor(value: Any, dtype: Any = None, name: str | None = None,
         return tensor
     return constant(value, dtype=dtype if dtype is not None else preferred_dtype or dtype_hint,
                     name=name or "Const")
+
+
+@tf_op("ScatterNd")
+def scatter_nd(indices: Any, updates: Any, shape: Any) -> jax.Array:
+    """Zeros of `shape` with `updates` added at `indices` (duplicates sum, as TF)."""
+    indices, updates = jnp.asarray(as_array(indices)), jnp.asarray(as_array(updates))
+    dims = tuple(int(d) for d in np.asarray(unwrap(shape)).reshape(-1))
+    index = tuple(jnp.moveaxis(indices, -1, 0))
+    return jnp.zeros(dims, updates.dtype).at[index].add(updates)
+
+
+@tf_op("meshgrid")
+def meshgrid(*args: Any, indexing: str = "xy") -> list[jax.Array]:
+    """N-D coordinate grids from 1-D vectors (`indexing` "xy" or "ij", as NumPy)."""
+    if indexing not in ("xy", "ij"):
+        raise ValueError(f"indexing parameter must be either 'xy' or 'ij', got {indexing!r}")
+    return list(jnp.meshgrid(*[jnp.asarray(as_array(a)) for a in args], indexing=indexing))
+
+
+def _raise_if_not_finite(message: str, has_nan: Any, has_inf: Any) -> None:
+    if bool(has_nan) or bool(has_inf):
+        what = " and ".join(w for w, bad in (("NaN", has_nan), ("Inf", has_inf)) if bool(bad))
+        raise FloatingPointError(f"CheckNumerics: {message} : Tensor had {what} values")
+
+
+@tf_op("CheckNumerics", kind="stateful")
+def check_numerics(tensor: Any, message: str) -> jax.Array:
+    """The tensor unchanged; running it raises (`FloatingPointError`, wrapped in JAX's runtime
+    error under `jit` and in `Session.run`) when it holds a NaN or Inf."""
+    x = as_jax_array(tensor)
+    if not jnp.issubdtype(x.dtype, jnp.floating):
+        raise TypeError(f"check_numerics needs a floating-point tensor, got {x.dtype}")
+    has_nan, has_inf = jnp.any(jnp.isnan(x)), jnp.any(jnp.isinf(x))
+    if is_tracing():  # only two booleans leave the device
+        jax.debug.callback(functools.partial(_raise_if_not_finite, message), has_nan, has_inf)
+    else:
+        _raise_if_not_finite(message, has_nan, has_inf)
+    return x
+
+
+def _summarized(value: Any, summarize: int) -> str:
+    flat = np.asarray(value).reshape(-1)
+    shown = " ".join(f"{v:g}" if isinstance(v, np.floating) else str(v)
+                     for v in flat[:summarize])
+    return f"[{shown}{'...' if flat.size > summarize else ''}]"
+
+
+@tf_op("Print", kind="stateful")
+def Print(input_: Any, data: Sequence[Any], message: str | None = None,
+          first_n: int | None = None, summarize: int | None = None) -> jax.Array:
+    """TF1's `tf.Print`: `input_` unchanged; each run prints `message` and the first
+    `summarize` (default 3) entries of each of `data` to stderr, at most `first_n` times
+    (counted per traced computation) when `first_n` is positive."""
+    value = as_jax_array(input_)
+    values = [as_jax_array(d) for d in data]
+    limit = 3 if summarize is None else (np.iinfo(np.int64).max if summarize < 0 else summarize)
+    printed = [0]
+
+    def show(*arrays: Any) -> None:
+        if first_n is not None and first_n >= 0 and printed[0] >= first_n:
+            return
+        printed[0] += 1
+        print((message or "") + "".join(_summarized(a, limit) for a in arrays),
+              file=sys.stderr, flush=True)
+
+    if is_tracing():
+        jax.debug.callback(show, *values, ordered=True)
+    else:
+        show(*values)
+    return value
+
+
+#: Output shapes and dtypes of py_func functions, by function and input shapes/dtypes.
+_PY_FUNC_SHAPES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _py_func_outputs(func: Callable[..., Any], inputs: list[Any], dtypes: list[np.dtype],
+                     single: bool) -> list[np.ndarray]:
+    out = func(*inputs)
+    results = [out] if single else list(out)
+    if len(results) != len(dtypes):
+        raise ValueError(f"py_func's function returned {len(results)} values for "
+                         f"{len(dtypes)} Tout dtypes")
+    return [np.asarray(r).astype(d, copy=False) for r, d in zip(results, dtypes, strict=True)]
+
+
+def _py_func_signature(func: Callable[..., Any], inputs: list[Any], dtypes: list[np.dtype],
+                       single: bool) -> list[jax.ShapeDtypeStruct]:
+    """The result shapes: from one call of `func` on ones of the inputs' shapes and dtypes
+    (cached by function and input signature)."""
+    key = tuple((tuple(x.shape), np.dtype(x.dtype)) for x in inputs)
+    try:
+        cache = _PY_FUNC_SHAPES.setdefault(func, {})
+    except TypeError:  # not weakly referenceable: no cache
+        cache = {}
+    if key not in cache:
+        dummies = [np.ones(shape, dtype) for shape, dtype in key]
+        cache[key] = [jax.ShapeDtypeStruct(r.shape, r.dtype)
+                      for r in _py_func_outputs(func, dummies, dtypes, single)]
+    return cache[key]
+
+
+@tf_op("PyFunc", kind="stateful")
+def py_func(func: Callable[..., Any], inp: Sequence[Any], Tout: Any,
+            stateful: bool = True) -> Any:
+    """TF1's `tf.py_func`: `func` on the inputs' NumPy values, its results as tensors of
+    dtypes `Tout` (a list gives a list). Under `jit` (and in a session) it is a
+    `jax.pure_callback` whose result shapes come from calling `func` once on ones of the
+    inputs' shapes and dtypes, so they must depend on the input shapes only. No gradient."""
+    single = not isinstance(Tout, (list, tuple))
+    dtypes = [_dtypes.storage_dtype(t) for t in ([Tout] if single else Tout)]
+    inputs = [as_jax_array(x) for x in inp]
+    if not is_tracing():
+        results = [jnp.asarray(r) for r in
+                   _py_func_outputs(func, [np.asarray(x) for x in inputs], dtypes, single)]
+    else:
+        signature = _py_func_signature(func, inputs, dtypes, single)
+        results = list(jax.pure_callback(
+            lambda *xs: _py_func_outputs(func, list(xs), dtypes, single), signature, *inputs,
+            vmap_method="sequential"))
+    return results[0] if single else results
+
+
+numpy_function = py_func

@@ -7,6 +7,7 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from minitf.core import dtypes as _dtypes
 from minitf.core.arraylike import as_array, unwrap
@@ -377,3 +378,136 @@ def norm(tensor: Any, ord: Any = "euclidean", axis: Any = None,
     return jnp.linalg.norm(x, ord=None if ord == "euclidean" else ord, axis=axis_arg(axis),
                            keepdims=keepdims)
 
+
+
+@tf_op("count_nonzero")
+def count_nonzero(input_tensor: Any = None, axis: Any = None, keepdims: bool | None = None,
+                  dtype: Any = _dtypes.int64, reduction_indices: Any = None,
+                  keep_dims: bool | None = None, input: Any = None) -> jax.Array:
+    """TF1's `tf.count_nonzero`: how many entries along `axis` are not zero (int64 by
+    default, stored as JAX's default int unless `jax_enable_x64`)."""
+    if input_tensor is not None and input is not None:
+        raise ValueError("Cannot specify both 'input' and 'input_tensor'.")
+    x = as_array(input_tensor if input_tensor is not None else input)
+    axis, keep = _reduction_args(axis, keepdims, reduction_indices, keep_dims)
+    counts = jnp.sum(jnp.not_equal(x, jnp.zeros([], jnp.asarray(x).dtype)), axis=axis,
+                     keepdims=keep)
+    return counts.astype(_dtypes.storage_dtype(dtype))
+
+
+def _segment_layout(data: Any, segment_ids: Any) -> tuple[jax.Array, jax.Array]:
+    """Data with the ids' leading dimensions flattened into one, and the ids flattened."""
+    data, ids = jnp.asarray(as_array(data)), jnp.asarray(as_array(segment_ids))
+    if data.shape[:ids.ndim] != ids.shape:
+        raise ValueError(f"segment_ids.shape {list(ids.shape)} must be a prefix of "
+                         f"data.shape {list(data.shape)}")
+    return data.reshape((-1, *data.shape[ids.ndim:])), ids.reshape(-1)
+
+
+def _segment_reduce(kind: str, data: Any, segment_ids: Any, num_segments: int,
+                    empty: str) -> jax.Array:
+    """Reduce rows of `data` by segment id; ids outside [0, num_segments) are dropped and
+    empty segments hold `empty`: "zero", "one" or "extreme" (the dtype's lowest for max,
+    its highest for min, as TF's unsorted ops)."""
+    data, ids = _segment_layout(data, segment_ids)
+    n = int(num_segments)
+    if kind in ("sum", "mean"):
+        out = jax.ops.segment_sum(data, ids, n)
+        if kind == "sum":
+            return out
+        counts = jax.ops.segment_sum(jnp.ones(ids.shape, data.dtype), ids, n)
+        counts = counts.reshape((n,) + (1,) * (data.ndim - 1))
+        return out / jnp.maximum(counts, jnp.ones([], data.dtype))
+    if kind == "prod":
+        return jax.ops.segment_prod(data, ids, n)
+    reduce = jax.ops.segment_max if kind == "max" else jax.ops.segment_min
+    out = reduce(data, ids, n)
+    present = jax.ops.segment_sum(jnp.ones(ids.shape, jnp.int32), ids, n) > 0
+    present = present.reshape((n,) + (1,) * (data.ndim - 1))
+    if empty == "zero":
+        fill = jnp.zeros([], data.dtype)
+    else:
+        info = (jnp.finfo if jnp.issubdtype(data.dtype, jnp.floating) else jnp.iinfo)(data.dtype)
+        fill = jnp.asarray(info.min if kind == "max" else info.max, data.dtype)
+    return jnp.where(present, out, fill)
+
+
+@tf_op("UnsortedSegmentSum")
+def unsorted_segment_sum(data: Any, segment_ids: Any, num_segments: Any) -> jax.Array:
+    """Sums of the rows of `data` with each segment id (ids may be in any order)."""
+    return _segment_reduce("sum", data, segment_ids, _static_int(num_segments), "zero")
+
+
+@tf_op("UnsortedSegmentMax")
+def unsorted_segment_max(data: Any, segment_ids: Any, num_segments: Any) -> jax.Array:
+    """Maxima per segment id; an empty segment holds the dtype's lowest value (TF's rule)."""
+    return _segment_reduce("max", data, segment_ids, _static_int(num_segments), "extreme")
+
+
+@tf_op("UnsortedSegmentMin")
+def unsorted_segment_min(data: Any, segment_ids: Any, num_segments: Any) -> jax.Array:
+    """Minima per segment id; an empty segment holds the dtype's highest value (TF's rule)."""
+    return _segment_reduce("min", data, segment_ids, _static_int(num_segments), "extreme")
+
+
+@tf_op("UnsortedSegmentProd")
+def unsorted_segment_prod(data: Any, segment_ids: Any, num_segments: Any) -> jax.Array:
+    """Products per segment id; an empty segment holds 1."""
+    return _segment_reduce("prod", data, segment_ids, _static_int(num_segments), "one")
+
+
+@tf_op("UnsortedSegmentMean")
+def unsorted_segment_mean(data: Any, segment_ids: Any, num_segments: Any) -> jax.Array:
+    """Means per segment id (`tf.math.unsorted_segment_mean`); an empty segment holds 0."""
+    return _segment_reduce("mean", data, segment_ids, _static_int(num_segments), "zero")
+
+
+def _static_int(value: Any) -> int:
+    """A count that fixes an output shape: a Python/NumPy number or a constant tensor."""
+    value = unwrap(value)
+    if isinstance(value, jax.core.Tracer):
+        raise TypeError("minitf needs this count (an output dimension) as a constant: a "
+                        "Python int or a tensor computed from constants only; JAX arrays "
+                        "have static shapes.")
+    return int(np.asarray(value))
+
+
+def _sorted_num_segments(segment_ids: Any) -> int:
+    """max(segment_ids) + 1, which is the output's size for TF's sorted segment ops."""
+    ids = unwrap(segment_ids)
+    if isinstance(ids, jax.core.Tracer):
+        raise TypeError("tf.segment_* output sizes depend on the values of segment_ids, so "
+                        "minitf needs them as constants here; with computed ids use "
+                        "tf.unsorted_segment_* with num_segments.")
+    ids = np.asarray(ids)
+    return int(ids.max()) + 1 if ids.size else 0
+
+
+@tf_op("SegmentSum")
+def segment_sum(data: Any, segment_ids: Any) -> jax.Array:
+    """Sums over runs of sorted segment ids; max(ids) + 1 rows, empty ones 0."""
+    return _segment_reduce("sum", data, segment_ids, _sorted_num_segments(segment_ids), "zero")
+
+
+@tf_op("SegmentMean")
+def segment_mean(data: Any, segment_ids: Any) -> jax.Array:
+    """Means over runs of sorted segment ids; max(ids) + 1 rows, empty ones 0."""
+    return _segment_reduce("mean", data, segment_ids, _sorted_num_segments(segment_ids), "zero")
+
+
+@tf_op("SegmentMax")
+def segment_max(data: Any, segment_ids: Any) -> jax.Array:
+    """Maxima over runs of sorted segment ids; max(ids) + 1 rows, empty ones 0."""
+    return _segment_reduce("max", data, segment_ids, _sorted_num_segments(segment_ids), "zero")
+
+
+@tf_op("SegmentMin")
+def segment_min(data: Any, segment_ids: Any) -> jax.Array:
+    """Minima over runs of sorted segment ids; max(ids) + 1 rows, empty ones 0."""
+    return _segment_reduce("min", data, segment_ids, _sorted_num_segments(segment_ids), "zero")
+
+
+@tf_op("SegmentProd")
+def segment_prod(data: Any, segment_ids: Any) -> jax.Array:
+    """Products over runs of sorted segment ids; max(ids) + 1 rows, empty ones 1."""
+    return _segment_reduce("prod", data, segment_ids, _sorted_num_segments(segment_ids), "one")

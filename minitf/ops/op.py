@@ -29,7 +29,9 @@ def tf_op(op_type: str, *, kind: str = "op", shape_only: bool = False
     """Decorate a jnp implementation as a TF op named `op_type` (or the caller's `name=`).
 
     `kind="random"`: the op draws from the frame's rng (in a graph: fresh on every
-    run). `shape_only`: its result depends only on its inputs' shapes (`tf.shape`).
+    run). `kind="stateful"`: it has an effect (printing, a Python callback), so a graph
+    never folds it into a constant at trace time. `shape_only`: its result depends only
+    on its inputs' shapes (`tf.shape`).
     """
 
     def decorate(impl: Callable) -> Callable:

@@ -49,10 +49,11 @@ def multinomial(logits: Any, num_samples: int, seed: Any = None,
     return draws.astype(_dtypes.as_dtype(output_dtype))
 
 
-@tf_op("categorical")
-def categorical(logits: Any, num_samples: int, dtype: Any = None, seed: Any = None) -> jax.Array:
-    """`tf.random.categorical`: [batch, num_samples] class indices drawn from `logits`."""
-    return multinomial(logits, num_samples, output_dtype=dtype or _dtypes.int64)
+def categorical(logits: Any, num_samples: int, dtype: Any = None, seed: Any = None,
+                name: str | None = None) -> jax.Array:
+    """`tf.random.categorical`: `tf.multinomial` with `dtype` for `output_dtype`."""
+    return multinomial(logits, num_samples, seed=seed, output_dtype=dtype or _dtypes.int64,
+                       name=name)
 
 
 random_categorical = categorical

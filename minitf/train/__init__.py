@@ -32,6 +32,7 @@ __all__ = [
 
 # Optimizers (TF1 update rules on JAX) and var_list selection.
 from minitf.train.optimizers import (
+    AdagradOptimizer,
     AdamOptimizer,
     GradientDescentOptimizer,
     MomentumOptimizer,
@@ -43,6 +44,7 @@ from minitf.train.selection import resolve_var_list, scope_labels, select
 from minitf.train.train_step import TrainState, TrainStep
 
 __all__ += [
+    "AdagradOptimizer",
     "AdamOptimizer",
     "GradientDescentOptimizer",
     "MomentumOptimizer",

@@ -1,7 +1,7 @@
 """TF1's optimizers (`tf.train.*Optimizer`) with TF1's exact update formulas, on JAX.
 
 Each optimizer is defined by the per-variable kernel TF1 runs
-(`training_ops.cc`: ApplyGradientDescent, ApplyMomentum, ApplyAdam,
+(`training_ops.cc`: ApplyGradientDescent, ApplyMomentum, ApplyAdam, ApplyAdagrad,
 ApplyRMSProp / ApplyCenteredRMSProp), its slot variables and their initial
 values, so a model ported from TF1 trains the same way. Where optax differs:
 
@@ -296,6 +296,28 @@ class AdamOptimizer(Optimizer):
                 "beta2_power": non_slot["beta2_power"] * jnp.float32(self._beta2)}
 
 
+class AdagradOptimizer(Optimizer):
+    """`accum += grad^2; var -= lr * grad / sqrt(accum)` (TF1 ApplyAdagrad); slot
+    "accumulator" (the variable `<var>/Adagrad`) starts at `initial_accumulator_value`."""
+
+    _slot_names = ("accumulator",)
+
+    def __init__(self, learning_rate: LearningRate, initial_accumulator_value: float = 0.1,
+                 use_locking: bool = False, name: str = "Adagrad") -> None:
+        if initial_accumulator_value <= 0.0:
+            raise ValueError("initial_accumulator_value must be positive: "
+                             f"{initial_accumulator_value}")
+        super().__init__(learning_rate, use_locking, name)
+        self._initial_accumulator_value = initial_accumulator_value
+
+    def _slot_init(self, slot, var):
+        return jnp.full_like(var, self._initial_accumulator_value)
+
+    def _apply_dense(self, grad, slots, non_slot, lr):
+        accum = slots["accumulator"] + jnp.square(grad)
+        return grad * lr * jax.lax.rsqrt(accum), {"accumulator": accum}
+
+
 class RMSPropOptimizer(Optimizer):
     """TF1 RMSProp (ApplyRMSProp / ApplyCenteredRMSProp); slot "rms" starts at ones.
 
@@ -333,6 +355,7 @@ class RMSPropOptimizer(Optimizer):
 
 
 __all__ = [
+    "AdagradOptimizer",
     "AdamOptimizer",
     "GradientDescentOptimizer",
     "LearningRate",
