@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["FailedPreconditionError", "InvalidArgumentError", "NotFoundError", "OpError"]
+__all__ = [
+    "AlreadyExistsError", "FailedPreconditionError", "InvalidArgumentError", "NotFoundError",
+    "OpError", "PermissionDeniedError", "UnknownError",
+]
 
 
 class OpError(Exception):
@@ -27,3 +30,15 @@ class InvalidArgumentError(OpError):
 
 class NotFoundError(OpError):
     """E.g. a checkpoint file that does not exist."""
+
+
+class AlreadyExistsError(OpError):
+    """E.g. `tf.gfile.Copy` onto an existing file without `overwrite=True`."""
+
+
+class PermissionDeniedError(OpError):
+    """E.g. writing to a `tf.gfile.GFile` opened for reading."""
+
+
+class UnknownError(OpError):
+    """An error with no more specific class (e.g. an unexpected OS error in `tf.gfile`)."""

@@ -1,0 +1,44 @@
+"""`tf.app`: `tf.app.run()` and `tf.app.flags`, the entry point of TF1 scripts.
+
+`tf.app.run(main=None, argv=None)` parses the flags from `argv` (default `sys.argv`)
+as TF1 does, tolerating flags nobody defined (they stay in the argv given to `main`),
+calls `main(remaining_argv)` (by default the `main` of the `__main__` module) and
+exits with its return value. `--help` / `-?` / `--helpshort` / `--helpfull` print the
+flags and exit; a bad flag value prints the error and exits with status 1, as absl does.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+from minitf.platform import flags
+
+__all__ = ["flags", "run", "usage"]
+
+_HELP_FLAGS = ("--help", "-help", "-?", "--helpshort", "-helpshort", "--helpfull", "-helpfull")
+
+
+def usage(program: str) -> str:
+    """The program's flags, one block per defining module."""
+    doc = sys.modules["__main__"].__doc__
+    text = (doc or f"USAGE: {program} [flags]").rstrip("\n")
+    return f"{text}\nflags:\n\n{flags.FLAGS.get_help()}\n" if len(flags.FLAGS) else text + "\n"
+
+
+def run(main: Callable[[list[str]], Any] | None = None,
+        argv: Sequence[str] | None = None) -> NoReturn:
+    """Parses the flags, runs `main(remaining_argv)` and `sys.exit`s with its result."""
+    if main is None:
+        main = sys.modules["__main__"].main
+    args = list(sys.argv if argv is None else argv)
+    if any(arg in _HELP_FLAGS for arg in args[1:args.index("--") if "--" in args else None]):
+        sys.stdout.write(usage(args[0] if args else "program"))
+        sys.exit(1)
+    try:
+        remaining = flags.FLAGS(args, known_only=True)
+    except flags.Error as err:
+        sys.stderr.write(f"FATAL Flags parsing error: {err}\n"
+                         "Pass --helpshort or --helpfull to see help on flags.\n")
+        sys.exit(1)
+    sys.exit(main(remaining))
