@@ -4,10 +4,12 @@
 as TF1 does, tolerating flags nobody defined (they stay in the argv given to `main`),
 calls `main(remaining_argv)` (by default the `main` of the `__main__` module) and
 exits with its return value. `--help` / `-?` / `--helpshort` / `--helpfull` print the
-flags and exit; a bad flag value prints the error and exits with status 1, as absl does.
+flags and exit with status 1, as absl does; a bad flag value raises its `flags.Error`
+out of `run` (TF's own parser does not catch it either).
 """
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -20,10 +22,12 @@ _HELP_FLAGS = ("--help", "-help", "-?", "--helpshort", "-helpshort", "--helpfull
 
 
 def usage(program: str) -> str:
-    """The program's flags, one block per defining module."""
-    doc = sys.modules["__main__"].__doc__
-    text = (doc or f"USAGE: {program} [flags]").rstrip("\n")
-    return f"{text}\nflags:\n\n{flags.FLAGS.get_help()}\n" if len(flags.FLAGS) else text + "\n"
+    """What --help prints: the main module's docstring (or a usage line) and the flags."""
+    doc = getattr(sys.modules.get("__main__"), "__doc__", None)
+    text = (doc or f"\n       USAGE: {os.path.basename(program)} [flags]").rstrip("\n")
+    if len(flags.FLAGS):
+        text += f"\nflags:\n{flags.FLAGS.get_help()}"
+    return text + "\n\nTry --helpfull to get a list of all flags.\n"
 
 
 def run(main: Callable[[list[str]], Any] | None = None,
@@ -35,10 +39,5 @@ def run(main: Callable[[list[str]], Any] | None = None,
     if any(arg in _HELP_FLAGS for arg in args[1:args.index("--") if "--" in args else None]):
         sys.stdout.write(usage(args[0] if args else "program"))
         sys.exit(1)
-    try:
-        remaining = flags.FLAGS(args, known_only=True)
-    except flags.Error as err:
-        sys.stderr.write(f"FATAL Flags parsing error: {err}\n"
-                         "Pass --helpshort or --helpfull to see help on flags.\n")
-        sys.exit(1)
+    remaining = flags.FLAGS(args, known_only=True)
     sys.exit(main(remaining))

@@ -95,26 +95,31 @@ def _parse_list(value: Any) -> list[Any]:
     return [item.strip() for item in next(csv.reader([value], strict=True))]
 
 
-def _bounded(parse: Callable[[Any], Any], noun: str, lower: Any, upper: Any,
-             ) -> Callable[[Any], Any]:
-    """Wraps a number parser with absl's bound check and its wording."""
-    if lower is None and upper is None:
-        return parse
+def _number_help(noun: str, lower: Any, upper: Any) -> str:
+    """absl's description of a (bounded) number: "an integer", "a non-negative number"..."""
     article = "an" if noun == "integer" else "a"
     if lower is not None and upper is not None:
-        wanted = f"{article} {noun} in the range [{lower}, {upper}]"
-    elif noun == "integer" and lower == 1:
-        wanted = f"a positive {noun}"
-    elif noun == "integer" and upper == -1:
-        wanted = f"a negative {noun}"
-    elif lower == 0:
-        wanted = f"a non-negative {noun}"
-    elif upper == 0:
-        wanted = f"a non-positive {noun}"
-    elif upper is not None:
-        wanted = f"{noun} <= {upper}"
-    else:
-        wanted = f"{noun} >= {lower}"
+        return f"{article} {noun} in the range [{lower}, {upper}]"
+    if noun == "integer" and lower == 1:
+        return f"a positive {noun}"
+    if noun == "integer" and upper == -1:
+        return f"a negative {noun}"
+    if lower == 0:
+        return f"a non-negative {noun}"
+    if upper == 0:
+        return f"a non-positive {noun}"
+    if upper is not None:
+        return f"{noun} <= {upper}"
+    if lower is not None:
+        return f"{noun} >= {lower}"
+    return f"{article} {noun}"
+
+
+def _bounded(parse: Callable[[Any], Any], wanted: str, lower: Any, upper: Any,
+             ) -> Callable[[Any], Any]:
+    """Wraps a number parser with the bound check, worded as absl words it."""
+    if lower is None and upper is None:
+        return parse
 
     def check(value: Any) -> Any:
         number = parse(value)
@@ -133,10 +138,11 @@ class Flag:
 
     def __init__(self, name: str, default: Any, help: str | None,
                  parse: Callable[[Any], Any], boolean: bool = False, module: str = "",
-                 enum_values: Sequence[str] | None = None) -> None:
+                 enum_values: Sequence[str] | None = None, syntax: str = "") -> None:
         self.name, self.help, self.boolean, self.module = name, help or "(no help available)", \
             boolean, module
         self.enum_values = list(enum_values) if enum_values is not None else None
+        self.syntax = syntax  # the type's description in --help ("an integer")
         self._parse = parse
         self.present = 0
         self.using_default_value = True
@@ -156,6 +162,27 @@ class Flag:
         self.present += 1
         self.using_default_value = False
 
+    def serialize_default(self) -> str | None:
+        """The default as a command-line string (what --help shows), None if unset."""
+        if self.default is None:
+            return None
+        if isinstance(self.default, bool):
+            return "true" if self.default else "false"
+        if isinstance(self.default, list):
+            return ",".join(map(str, self.default))
+        return str(self.default)
+
+    def help_lines(self) -> list[str]:
+        """This flag's entry in --help, laid out as absl lays it out (without wrapping)."""
+        choices = f"<{'|'.join(self.enum_values)}>: " if self.enum_values else ""
+        lines = [f"  --{'[no]' if self.boolean else ''}{self.name}: {choices}{self.help}"]
+        default = self.serialize_default()
+        if default is not None:
+            lines.append(f"    (default: {default!r})")
+        if self.syntax:
+            lines.append(f"    ({self.syntax})")
+        return lines
+
     def __repr__(self) -> str:
         return f"<Flag --{self.name}={self.value!r}>"
 
@@ -173,8 +200,9 @@ class FlagValues:
         old = self._flags.get(flag.name)
         if old is not None:
             raise DuplicateFlagError(
-                f"The flag '{flag.name}' is defined twice. First from {old.module}, second "
-                f"from {flag.module}. Description from first occurrence: {old.help}")
+                f"The flag '{flag.name}' is defined twice. First from "
+                f"{_module_label(old.module)}, second from {_module_label(flag.module)}. "
+                f"Description from first occurrence: {old.help}")
         self._flags[flag.name] = flag
         return flag
 
@@ -245,8 +273,8 @@ class FlagValues:
         while i < len(args):
             arg = args[i]
             i += 1
-            if arg == "--":
-                rest += args[i:]
+            if arg == "--":  # the end of the flags (kept in the argv when known_only, as absl)
+                rest += args[i - 1 if known_only else i:]
                 break
             if not arg.startswith("-") or arg == "-":
                 rest.append(arg)
@@ -287,23 +315,19 @@ class FlagValues:
                                             "value other than None.")
 
     # -- help --------------------------------------------------------------------------
-    def get_help(self) -> str:
-        """Every flag with its help and default, grouped by the module that defined it."""
-        lines: list[str] = []
+    def get_help(self, prefix: str = "  ", include_special_flags: bool = True) -> str:
+        """Every flag with its help, default and type, grouped by the module that defined
+        it (the script's flags under its name), modules and flags sorted by name. There are
+        no special flags (absl's --flagfile, --undefok) to include."""
         modules: dict[str, list[Flag]] = {}
         for flag in self._flags.values():
-            modules.setdefault(flag.module, []).append(flag)
-        for module, flags in modules.items():
-            lines.append(f"\n{module}:")
-            for flag in sorted(flags, key=lambda f: f.name):
-                choices = f": <{'|'.join(flag.enum_values)}>" if flag.enum_values else ""
-                no = "[no]" if flag.boolean else ""
-                lines.append(f"  --{no}{flag.name}: {flag.help}{choices}")
-                default = ",".join(map(str, flag.default)) if isinstance(flag.default, list) \
-                    else flag.default
-                lines.append(f"    (default: {default!r})" if flag.default is not None
-                             else "    (default: None)")
-        return "\n".join(lines).lstrip("\n")
+            modules.setdefault(_module_label(flag.module), []).append(flag)
+        lines: list[str] = []
+        for module in sorted(modules):
+            lines += ["", f"{module}:"]
+            for flag in sorted(modules[module], key=lambda f: f.name):
+                lines += [prefix + line[2:] for line in flag.help_lines()]
+        return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.get_help()
@@ -312,18 +336,23 @@ class FlagValues:
 FLAGS = FlagValues()
 
 
+def _module_label(module: str) -> str:
+    """How help and errors name a defining module: the script's own by its path."""
+    return sys.argv[0] if module == "__main__" and sys.argv else module
+
+
 def _caller_module() -> str:
-    """The file of the code calling DEFINE_* (what help and duplicate errors name)."""
+    """The module calling DEFINE_* (what --help groups by and duplicate errors name)."""
     frame = sys._getframe(2)
     while frame.f_back is not None and frame.f_globals.get("__name__") == __name__:
         frame = frame.f_back
-    return frame.f_code.co_filename
+    return str(frame.f_globals.get("__name__", frame.f_code.co_filename))
 
 
 def _define(name: str, default: Any, help: str | None, parse: Callable[[Any], Any],
             flag_values: FlagValues, boolean: bool = False,
-            enum_values: Sequence[str] | None = None) -> Flag:
-    flag = Flag(name, default, help, parse, boolean, _caller_module(), enum_values)
+            enum_values: Sequence[str] | None = None, syntax: str = "") -> Flag:
+    flag = Flag(name, default, help, parse, boolean, _caller_module(), enum_values, syntax)
     return flag_values._register(flag)
 
 
@@ -337,16 +366,18 @@ def DEFINE_integer(name: str, default: int | str | None, help: str | None,
                    lower_bound: int | None = None, upper_bound: int | None = None,
                    flag_values: FlagValues = FLAGS) -> Flag:
     """An int flag (decimal or 0x hex), optionally bounded."""
-    return _define(name, default, help,
-                   _bounded(_parse_int, "integer", lower_bound, upper_bound), flag_values)
+    syntax = _number_help("integer", lower_bound, upper_bound)
+    return _define(name, default, help, _bounded(_parse_int, syntax, lower_bound, upper_bound),
+                   flag_values, syntax=syntax)
 
 
 def DEFINE_float(name: str, default: float | str | None, help: str | None,
                  lower_bound: float | None = None, upper_bound: float | None = None,
                  flag_values: FlagValues = FLAGS) -> Flag:
     """A float flag, optionally bounded."""
-    return _define(name, default, help,
-                   _bounded(_parse_float, "number", lower_bound, upper_bound), flag_values)
+    syntax = _number_help("number", lower_bound, upper_bound)
+    return _define(name, default, help, _bounded(_parse_float, syntax, lower_bound, upper_bound),
+                   flag_values, syntax=syntax)
 
 
 def DEFINE_boolean(name: str, default: bool | str | None, help: str | None,
@@ -361,7 +392,8 @@ DEFINE_bool = DEFINE_boolean
 def DEFINE_list(name: str, default: list[Any] | str | None, help: str | None,
                 flag_values: FlagValues = FLAGS) -> Flag:
     """A comma-separated list of strings."""
-    return _define(name, default, help, _parse_list, flag_values)
+    return _define(name, default, help, _parse_list, flag_values,
+                   syntax="a comma separated list")
 
 
 def DEFINE_enum(name: str, default: str | None, enum_values: Sequence[str], help: str | None,
