@@ -300,6 +300,20 @@ def _gfile_snippet(g, io_gfile, d):
     step(lambda: write(d + "/nope/f", "w", "x"))
     step(lambda: g.FastGFile(p, "rb").read())
     step(lambda: io_gfile.GFile(p, "r").read())
+    step(lambda: g.MkDir(p))
+    step(lambda: sorted(x.replace(d, "<d>") for x in g.Glob([os.path.join(d, "*.txt"),
+                                                           os.path.join(d, "a.txt*")])))
+    step(lambda: (g.Exists(""), g.IsDirectory("")))
+    step(lambda: g.Copy(p, os.path.join(d, "nodir", "x")))
+    step(lambda: g.Rename(p, os.path.join(d, "nodir", "x")))
+    step(lambda: (g.MakeDirs(os.path.join(d, "s", "t")), g.Rename(os.path.join(d, "s"),
+                                                                  os.path.join(d, "s2"))))
+    step(lambda: [x.replace(d, "<d>") if isinstance(x, str) else x
+                  for x in next(iter(g.Walk(os.path.join(d, "s2"))))])
+    step(lambda: (write(p + "u", "w", "h\u00e9llo"), g.GFile(p + "u").read(),
+                  g.GFile(p + "u", "rb").read()))
+    step(lambda: g.GFile(p, "r+").read(4))
+    step(lambda: g.Copy(os.path.join(d, "s2"), os.path.join(d, "s3")))
     return [_relative(v, d) for v in out]
 
 

@@ -200,13 +200,13 @@ def makedirs(path: Any) -> None:
 
 
 def mkdir(path: Any) -> None:
-    """Creates the directory `path`; its parent must exist. An existing directory is fine."""
+    """Creates the directory `path`; its parent must exist. If `path` exists (a directory
+    or not), nothing happens, as in TF."""
     path = _path(path)
     try:
         os.mkdir(path)
     except FileExistsError:
-        if not os.path.isdir(path):
-            raise errors.AlreadyExistsError(None, None, f"{path}; File exists") from None
+        pass
     except OSError as err:
         _raise_os_error(err, path)
 
@@ -265,17 +265,20 @@ def rename(src: Any, dst: Any, overwrite: bool = False) -> None:
     try:
         os.replace(src, dst)
     except OSError as err:
-        _raise_os_error(err, dst)
+        _raise_os_error(err, src)  # TF names the source, even for a missing target directory
 
 
 def copy(src: Any, dst: Any, overwrite: bool = False) -> None:
-    """Copies file `src` to `dst`; an existing `dst` is an error unless `overwrite`."""
+    """Copies file `src` to `dst`; an existing `dst` is an error unless `overwrite`, and a
+    directory `src` an InvalidArgumentError (TF then leaves an empty `dst`; minitf does not)."""
     src, dst = _path(src), _path(dst)
     _check_target(src, dst, overwrite)
+    if os.path.isdir(src):
+        raise errors.InvalidArgumentError(None, None, f"{dst}; Invalid argument")
     try:
         shutil.copyfile(src, dst)
     except OSError as err:
-        _raise_os_error(err, src)
+        _raise_os_error(err, dst)
 
 
 def stat(path: Any) -> FileStatistics:
