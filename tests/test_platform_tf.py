@@ -104,6 +104,10 @@ def _define(flags):
     flags.DEFINE_list("ls", "a,b", "a list", flag_values=fv)
     flags.DEFINE_enum("mode", "train", ["train", "eval"], "a mode", flag_values=fv)
     flags.DEFINE_string("opt", None, "unset", flag_values=fv)
+    flags.DEFINE_multi_string("ms", "a", "strings", flag_values=fv)
+    flags.DEFINE_multi_integer("mi", [1, 2], "ints", lower_bound=0, flag_values=fv)
+    flags.DEFINE_multi_float("mf", None, "floats", flag_values=fv)
+    flags.DEFINE_multi_enum("me", ["x"], ["x", "y"], "enums", flag_values=fv)
     return fv
 
 
@@ -140,6 +144,9 @@ ARGVS = [
     ["p", "--r=6"],
     ["p", "--p=-0.5"],
     ["p", "--k=0", "--r=5", "--p=0"],
+    ["p", "--ms=b", "--ms", "c,d", "--mi=3", "--mi=4", "--mf=1.5", "--me=y", "--me=x"],
+    ["p", "--mi=-1"],
+    ["p", "--me=z"],
     [],
 ]
 
@@ -169,6 +176,14 @@ def test_flags_help_text_matches_absl():
     mine = _define(minitf.flags).get_help()
     assert mine == _define(tf1.flags).get_help(include_special_flags=False)
     assert "  --r: ranged\n    (default: '1')\n    (an integer in the range [1, 5])" in mine
+    assert "  --ms: strings;\n    repeat this option to specify a list of values\n" in mine
+
+
+def test_flags_dunder_flags_lists_flag_objects():
+    fv = _define(minitf.flags)
+    fv(["p", "--n=4"])
+    assert getattr(fv, "__flags")["n"].value == 4
+    assert sorted(getattr(fv, "__flags")) == sorted(fv.flag_values_dict())
 
 
 def _definition_errors(flags):

@@ -17,9 +17,10 @@ from typing import Any
 
 __all__ = [
     "FLAGS", "DEFINE_bool", "DEFINE_boolean", "DEFINE_enum", "DEFINE_float",
-    "DEFINE_integer", "DEFINE_list", "DEFINE_string", "DuplicateFlagError", "Error", "Flag",
-    "FlagValues", "IllegalFlagValueError", "UnrecognizedFlagError", "mark_flag_as_required",
-    "mark_flags_as_required",
+    "DEFINE_integer", "DEFINE_list", "DEFINE_multi_enum", "DEFINE_multi_float",
+    "DEFINE_multi_integer", "DEFINE_multi_string", "DEFINE_string", "DuplicateFlagError",
+    "Error", "Flag", "FlagValues", "IllegalFlagValueError", "UnrecognizedFlagError",
+    "mark_flag_as_required", "mark_flags_as_required",
 ]
 
 
@@ -138,9 +139,11 @@ class Flag:
 
     def __init__(self, name: str, default: Any, help: str | None,
                  parse: Callable[[Any], Any], boolean: bool = False, module: str = "",
-                 enum_values: Sequence[str] | None = None, syntax: str = "") -> None:
+                 enum_values: Sequence[str] | None = None, syntax: str = "",
+                 multi: bool = False) -> None:
         self.name, self.help, self.boolean, self.module = name, help or "(no help available)", \
             boolean, module
+        self.multi = multi  # DEFINE_multi_*: a list, one item per occurrence
         self.enum_values = list(enum_values) if enum_values is not None else None
         self.syntax = syntax  # the type's description in --help ("an integer")
         self._parse = parse
@@ -152,13 +155,18 @@ class Flag:
     def parse_value(self, value: Any) -> Any:
         """`value` converted by this flag's type; IllegalFlagValueError if it cannot be."""
         try:
+            if self.multi:
+                items = value if isinstance(value, (list, tuple)) else [value]
+                return [self._parse(item) for item in items]
             return self._parse(value)
         except (TypeError, ValueError) as err:
             raise IllegalFlagValueError(f"flag --{self.name}={value}: {err}") from None
 
     def parse(self, argument: Any) -> None:
-        """Sets the value from a command-line argument."""
-        self.value = self.parse_value(argument)
+        """Sets the value from a command-line argument (a multi flag's first occurrence
+        replaces the default, later ones append)."""
+        value = self.parse_value(argument)
+        self.value = self.value + value if self.multi and self.present else value
         self.present += 1
         self.using_default_value = False
 
@@ -166,6 +174,8 @@ class Flag:
         """The default as a command-line string (what --help shows), None if unset."""
         if self.default is None:
             return None
+        if self.multi:
+            return str(self.default)
         if isinstance(self.default, bool):
             return "true" if self.default else "false"
         if isinstance(self.default, list):
@@ -176,6 +186,9 @@ class Flag:
         """This flag's entry in --help, laid out as absl lays it out (without wrapping)."""
         choices = f"<{'|'.join(self.enum_values)}>: " if self.enum_values else ""
         lines = [f"  --{'[no]' if self.boolean else ''}{self.name}: {choices}{self.help}"]
+        if self.multi:
+            lines[0] += ";"
+            lines.append("    repeat this option to specify a list of values")
         default = self.serialize_default()
         if default is not None:
             lines.append(f"    (default: {default!r})")
@@ -209,6 +222,8 @@ class FlagValues:
     # -- access ---------------------------------------------------------------------------
     def __getattr__(self, name: str) -> Any:
         flags = self.__dict__["_flags"]
+        if name == "__flags":  # TF1 scripts print `FLAGS.__flags` (name -> Flag)
+            return flags
         if name not in flags:
             raise AttributeError(name)
         if not self.__dict__["_parsed"]:  # TF1: the first read parses sys.argv
@@ -351,8 +366,10 @@ def _caller_module() -> str:
 
 def _define(name: str, default: Any, help: str | None, parse: Callable[[Any], Any],
             flag_values: FlagValues, boolean: bool = False,
-            enum_values: Sequence[str] | None = None, syntax: str = "") -> Flag:
-    flag = Flag(name, default, help, parse, boolean, _caller_module(), enum_values, syntax)
+            enum_values: Sequence[str] | None = None, syntax: str = "",
+            multi: bool = False) -> Flag:
+    flag = Flag(name, default, help, parse, boolean, _caller_module(), enum_values, syntax,
+                multi)
     return flag_values._register(flag)
 
 
@@ -399,6 +416,12 @@ def DEFINE_list(name: str, default: list[Any] | str | None, help: str | None,
 def DEFINE_enum(name: str, default: str | None, enum_values: Sequence[str], help: str | None,
                 case_sensitive: bool = True, flag_values: FlagValues = FLAGS) -> Flag:
     """A string flag restricted to `enum_values`."""
+    parse, choices = _enum_parser(enum_values, case_sensitive)
+    return _define(name, default, help, parse, flag_values, enum_values=choices)
+
+
+def _enum_parser(enum_values: Sequence[str], case_sensitive: bool,
+                 ) -> tuple[Callable[[Any], str], list[str]]:
     if not enum_values:
         raise ValueError(f"enum_values cannot be empty, found \"{enum_values}\"")
     choices = list(enum_values)
@@ -413,7 +436,38 @@ def DEFINE_enum(name: str, default: str | None, enum_values: Sequence[str], help
                     return choice
         raise ValueError(f"value should be one of <{'|'.join(choices)}>")
 
-    return _define(name, default, help, parse, flag_values, enum_values=choices)
+    return parse, choices
+
+
+def DEFINE_multi_string(name: str, default: Any, help: str | None,
+                        flag_values: FlagValues = FLAGS) -> Flag:
+    """A repeatable string flag: `--name=a --name=b` gives ['a', 'b']."""
+    return _define(name, default, help, _parse_string, flag_values, multi=True)
+
+
+def DEFINE_multi_integer(name: str, default: Any, help: str | None,
+                         lower_bound: int | None = None, upper_bound: int | None = None,
+                         flag_values: FlagValues = FLAGS) -> Flag:
+    """A repeatable int flag, optionally bounded."""
+    syntax = _number_help("integer", lower_bound, upper_bound)
+    return _define(name, default, help, _bounded(_parse_int, syntax, lower_bound, upper_bound),
+                   flag_values, syntax=syntax, multi=True)
+
+
+def DEFINE_multi_float(name: str, default: Any, help: str | None,
+                       lower_bound: float | None = None, upper_bound: float | None = None,
+                       flag_values: FlagValues = FLAGS) -> Flag:
+    """A repeatable float flag, optionally bounded."""
+    syntax = _number_help("number", lower_bound, upper_bound)
+    return _define(name, default, help, _bounded(_parse_float, syntax, lower_bound, upper_bound),
+                   flag_values, syntax=syntax, multi=True)
+
+
+def DEFINE_multi_enum(name: str, default: Any, enum_values: Sequence[str], help: str | None,
+                      case_sensitive: bool = True, flag_values: FlagValues = FLAGS) -> Flag:
+    """A repeatable enum flag."""
+    parse, choices = _enum_parser(enum_values, case_sensitive)
+    return _define(name, default, help, parse, flag_values, enum_values=choices, multi=True)
 
 
 def mark_flag_as_required(flag_name: str, flag_values: FlagValues = FLAGS) -> None:
