@@ -9,6 +9,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import types
 
 import pytest
 
@@ -223,6 +224,30 @@ def test_flag_definition_errors_match_absl():
     mine = _definition_errors(minitf.flags)
     assert mine == _definition_errors(tf1.flags)
     assert mine[0][0] == "DuplicateFlagError"
+
+
+def _reimport(flags, monkeypatch):
+    """A module defining a flag, imported twice (a reload), then run twice as one object."""
+    fv = flags.FlagValues()
+    out = []
+    for text in ("first", "second"):
+        module = types.ModuleType("reimported_flags_module")
+        module.flags, module.fv = flags, fv
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        exec(f"flags.DEFINE_integer('z', 1, '{text}', flag_values=fv)", module.__dict__)
+        out.append(fv["z"].help)
+    exec("flags.DEFINE_integer('w', 1, 'once', flag_values=fv)", module.__dict__)
+    try:
+        exec("flags.DEFINE_integer('w', 1, 'twice', flag_values=fv)", module.__dict__)
+    except Exception as e:
+        out.append(type(e).__name__)
+    return out
+
+
+def test_flags_reimported_module_keeps_first_definition_like_absl(monkeypatch):
+    mine = _reimport(minitf.flags, monkeypatch)
+    assert mine == _reimport(tf1.flags, monkeypatch)
+    assert mine == ["first", "first", "DuplicateFlagError"]
 
 
 def test_flags_parse_sys_argv_on_first_read_as_tf1(monkeypatch):

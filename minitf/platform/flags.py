@@ -144,6 +144,7 @@ class Flag:
         self.name, self.help, self.boolean, self.module = name, help or "(no help available)", \
             boolean, module
         self.multi = multi  # DEFINE_multi_*: a list, one item per occurrence
+        self.module_id: int | None = None
         self.enum_values = list(enum_values) if enum_values is not None else None
         self.syntax = syntax  # the type's description in --help ("an integer")
         self._parse = parse
@@ -211,6 +212,8 @@ class FlagValues:
     # -- definition ---------------------------------------------------------------------
     def _register(self, flag: Flag) -> Flag:
         old = self._flags.get(flag.name)
+        if old is not None and old.module == flag.module and old.module_id != flag.module_id:
+            return old  # the same module imported again (a reload): the first definition stays
         if old is not None:
             raise DuplicateFlagError(
                 f"The flag '{flag.name}' is defined twice. First from "
@@ -356,20 +359,24 @@ def _module_label(module: str) -> str:
     return sys.argv[0] if module == "__main__" and sys.argv else module
 
 
-def _caller_module() -> str:
-    """The module calling DEFINE_* (what --help groups by and duplicate errors name)."""
+def _caller_module() -> tuple[str, int]:
+    """The name of the module calling DEFINE_* (what --help groups by and duplicate errors
+    name) and the id of the module object `sys.modules` has under that name (a re-import
+    of the module gets a new one)."""
     frame = sys._getframe(2)
     while frame.f_back is not None and frame.f_globals.get("__name__") == __name__:
         frame = frame.f_back
-    return str(frame.f_globals.get("__name__", frame.f_code.co_filename))
+    name = str(frame.f_globals.get("__name__", frame.f_code.co_filename))
+    return name, id(sys.modules.get(name))
 
 
 def _define(name: str, default: Any, help: str | None, parse: Callable[[Any], Any],
             flag_values: FlagValues, boolean: bool = False,
             enum_values: Sequence[str] | None = None, syntax: str = "",
             multi: bool = False) -> Flag:
-    flag = Flag(name, default, help, parse, boolean, _caller_module(), enum_values, syntax,
-                multi)
+    module, module_id = _caller_module()
+    flag = Flag(name, default, help, parse, boolean, module, enum_values, syntax, multi)
+    flag.module_id = module_id
     return flag_values._register(flag)
 
 
