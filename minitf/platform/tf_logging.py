@@ -33,13 +33,14 @@ _call_counts: Counter[tuple[str, int]] = Counter()
 
 
 def get_logger() -> _logging.Logger:
-    """The "tensorflow" logger; adds TF's stderr handler once if nothing else logs."""
+    """The "tensorflow" logger; adds TF's stderr handler once if nothing else logs (no root
+    handler, and none on the logger, e.g. from TensorFlow itself in the same process)."""
     global _handler_added
     logger = _logging.getLogger(_LOGGER_NAME)
     if not _handler_added:
         with _lock:
             if not _handler_added:
-                if not _logging.getLogger().handlers:
+                if not _logging.getLogger().handlers and not logger.handlers:
                     handler = _logging.StreamHandler(sys.stderr)
                     handler.setFormatter(_logging.Formatter(_logging.BASIC_FORMAT, None))
                     logger.addHandler(handler)
