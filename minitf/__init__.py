@@ -127,6 +127,19 @@ from minitf.ops import *  # noqa: F403 - TF-named ops (tf.add, tf.matmul, ...)
 from minitf.ops import __all__ as _ops_all
 from minitf.ops import tf_op
 from minitf.placement import device
+from minitf.platform import (
+    ConfigProto,
+    GPUOptions,
+    GraphOptions,
+    OptimizerOptions,
+    RunMetadata,
+    RunOptions,
+    app,
+    flags,
+    gfile,
+)
+from minitf.platform import tf_io as io
+from minitf.platform import tf_logging as logging
 
 VariableV1 = Variable
 
@@ -157,7 +170,8 @@ __all__ = sorted({
     "local_variables_initializer", "set_random_seed", "variables_initializer",
     "Operation", "Tensor", "errors", "get_default_session", "gradients", "graph_function",
     "group", "no_op", "placeholder", "placeholder_with_default", "disable_eager_execution",
-    "enable_eager_execution", "executing_eagerly",
+    "enable_eager_execution", "executing_eagerly", "app", "flags", "gfile", "io", "logging",
+    "ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions", "RunMetadata", "RunOptions",
     "__version__", *_ops_all, *_LAZY_SUBPACKAGES,
 })
 

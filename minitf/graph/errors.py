@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["FailedPreconditionError", "InvalidArgumentError", "NotFoundError", "OpError",
-           "OutOfRangeError"]
+__all__ = [
+    "AlreadyExistsError", "FailedPreconditionError", "InvalidArgumentError", "NotFoundError",
+    "OpError", "OutOfRangeError", "PermissionDeniedError", "UnknownError",
+]
 
 
 class OpError(Exception):
@@ -32,3 +34,15 @@ class NotFoundError(OpError):
 
 class OutOfRangeError(OpError):
     """E.g. a dataset iterator past its last element ("End of sequence")."""
+
+
+class AlreadyExistsError(OpError):
+    """E.g. `tf.gfile.Copy` onto an existing file without `overwrite=True`."""
+
+
+class PermissionDeniedError(OpError):
+    """E.g. writing to a `tf.gfile.GFile` opened for reading."""
+
+
+class UnknownError(OpError):
+    """An error with no more specific class (e.g. an unexpected OS error in `tf.gfile`)."""

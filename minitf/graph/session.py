@@ -56,7 +56,11 @@ class _Compiled:
 
 
 class Session:
-    """A TF1 session over a graph (the default graph if none is given)."""
+    """A TF1 session over a graph (the default graph if none is given).
+
+    `target` and `config` (a `tf.ConfigProto`: placement, threads, GPU memory) are
+    accepted and ignored: devices, threading and memory are JAX's/XLA's business.
+    """
 
     def __init__(self, target: str = "", graph: Graph | None = None, config: Any = None) -> None:
         self._graph = graph if graph is not None else get_default_graph()
@@ -80,7 +84,10 @@ class Session:
     # -- run ------------------------------------------------------------------------
     def run(self, fetches: Any, feed_dict: Any = None, options: Any = None,
             run_metadata: Any = None) -> Any:
-        """Values of `fetches` (any nesting of tensors, ops, variables, names)."""
+        """Values of `fetches` (any nesting of tensors, ops, variables, names).
+
+        `options` (a `tf.RunOptions`) and `run_metadata` (a `tf.RunMetadata`) are accepted
+        and ignored: there is no per-run tracing, so `run_metadata` stays empty."""
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
         leaves, treedef = jax.tree_util.tree_flatten(fetches, is_leaf=_is_fetch_leaf)
