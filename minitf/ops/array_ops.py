@@ -17,6 +17,7 @@ from minitf.core import dtypes as _dtypes
 from minitf.core.arraylike import ArrayLike, as_array, unwrap
 from minitf.core.frame import is_tracing
 from minitf.core.symbolic import graph_tensor
+from minitf.core.tensor import PROBES
 from minitf.ops.op import axis_arg, tf_op
 
 
@@ -379,10 +380,22 @@ def _py_func_signature(func: Callable[..., Any], inputs: list[Any], dtypes: list
     except TypeError:  # not weakly referenceable: no cache
         cache = {}
     if key not in cache:
-        dummies = [np.ones(shape, dtype) for shape, dtype in key]
-        cache[key] = [jax.ShapeDtypeStruct(r.shape, r.dtype)
+        # A graph's shape inference gives unknown dims a probe size (millions): the call
+        # gets a small stand-in instead, and output dims of that size map back to the
+        # probe (so they come out unknown, as TF reports every py_func dim).
+        stand_ins: dict[int, int] = {}
+        dummies = []
+        for shape, dtype in key:
+            small = [_PROBE_STAND_INS.get(d, d) for d in shape]
+            stand_ins.update({s: d for s, d in zip(small, shape, strict=True) if s != d})
+            dummies.append(np.ones(small, dtype))
+        cache[key] = [jax.ShapeDtypeStruct(tuple(stand_ins.get(d, d) for d in r.shape),
+                                           r.dtype)
                       for r in _py_func_outputs(func, dummies, dtypes, single)]
     return cache[key]
+
+
+_PROBE_STAND_INS = {PROBES[0]: 5, PROBES[1]: 7}  # an unknown dim's size in the dummy call
 
 
 @tf_op("PyFunc", kind="stateful")
