@@ -127,3 +127,29 @@ def test_symbolic_dims_of_shape_polymorphic_export_stay_jaxs():
 
     exported = export.export(jax.jit(f))(jax.ShapeDtypeStruct((batch, 3, 2), jnp.float32))
     np.testing.assert_allclose(exported.call(jnp.ones((5, 3, 2))), np.full(5, 18.0))
+
+
+def test_tensor_shape_compatibility_methods_match_tf1():
+    """merge_with, concatenate, with_rank, is_compatible_with, ... and their errors,
+    recorded live from real TF's TensorShape."""
+    from tf_reference import tf1
+
+    def cases(shape_type):
+        a, b = shape_type([None, 3]), shape_type([2, None])
+        out = [str(a.merge_with(b)), str(a.concatenate([4])), str(a.with_rank(2)),
+               str(a.with_rank_at_least(1)), str(a.most_specific_compatible_shape(
+                   shape_type([2, 3]))), a.is_compatible_with(b),
+               a.is_compatible_with([5, 3]), a.is_compatible_with([5, 4]),
+               a.is_compatible_with([5])]
+        for bad in (lambda: a.merge_with(shape_type([2, 4])), lambda: a.with_rank(3),
+                    lambda: a.assert_is_compatible_with(shape_type([1, 2])),
+                    lambda: a.with_rank_at_least(3), lambda: a.assert_has_rank(1),
+                    lambda: a.assert_same_rank(shape_type([1]))):
+            try:
+                bad()
+                out.append(None)
+            except ValueError as err:
+                out.append(str(err))
+        return out
+
+    assert cases(tf.TensorShape) == cases(tf1.TensorShape)

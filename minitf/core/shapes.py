@@ -131,6 +131,53 @@ class TensorShape(tuple[int | None, ...]):
     def is_fully_defined(self) -> bool:
         return all(d is not None for d in self)
 
+    # -- TF1's compatibility checks (messages as TF's) ------------------------------------
+    def is_compatible_with(self, other: Any) -> bool:
+        """Same rank, and each pair of dims equal or one of them unknown."""
+        return is_compatible(tuple(self), as_shape(other))
+
+    def assert_is_compatible_with(self, other: Any) -> None:
+        if not self.is_compatible_with(other):
+            raise ValueError(f"Shapes {self} and {TensorShape(as_shape(other) or ())} are "
+                             "incompatible")
+
+    def merge_with(self, other: Any) -> TensorShape:
+        """The shape both describe: unknown dims filled from the other shape."""
+        dims = as_shape(other)
+        if dims is None:  # an unknown rank tells nothing more
+            return self
+        if not is_compatible(tuple(self), dims):
+            raise ValueError(f"Shapes {self} and {TensorShape(dims)} are not compatible")
+        return TensorShape(a if a is not None else b
+                           for a, b in zip(tuple.__iter__(self), dims, strict=True))
+
+    def most_specific_compatible_shape(self, other: Any) -> TensorShape:
+        """Each dim where both agree; unknown where they differ."""
+        dims = as_shape(other) or ()
+        return TensorShape(a if a == b else None
+                           for a, b in zip(tuple.__iter__(self), dims, strict=True))
+
+    def concatenate(self, other: Any) -> TensorShape:
+        return TensorShape((*tuple.__iter__(self), *(as_shape(other) or ())))
+
+    def assert_has_rank(self, rank: int) -> None:
+        if len(self) != rank:
+            raise ValueError(f"Shape {self} must have rank {rank}")
+
+    def with_rank(self, rank: int) -> TensorShape:
+        self.assert_has_rank(rank)
+        return self
+
+    def with_rank_at_least(self, rank: int) -> TensorShape:
+        if len(self) < rank:
+            raise ValueError(f"Shape {self} must have rank at least {rank}")
+        return self
+
+    def assert_same_rank(self, other: Any) -> None:
+        dims = as_shape(other)
+        if dims is not None and len(dims) != len(self):
+            raise ValueError(f"Shapes {self} and {TensorShape(dims)} must have the same rank")
+
     def __str__(self) -> str:
         """TF1's printing: `(?, 2)` for an unknown dim, `(3,)` for rank 1."""
         dims = ["?" if d is None else str(d) for d in tuple.__iter__(self)]

@@ -103,6 +103,14 @@ class Dataset:
         return _Range(range(*args))
 
     @staticmethod
+    def from_generator(generator: Callable[..., Any], output_types: Any,
+                       output_shapes: Any = None, args: Any = None) -> Dataset:
+        """The elements `generator(*args)` yields, converted to `output_types`. minitf
+        needs each component's rank for `get_next`'s static shape: pass `output_shapes`
+        (None for unknown sizes, e.g. `([None], [])`)."""
+        return _Generated(generator, output_types, output_shapes, tuple(args or ()))
+
+    @staticmethod
     def zip(datasets: Any) -> Dataset:
         """Elements of several datasets side by side, until the shortest ends."""
         return _Zip(datasets)
@@ -116,6 +124,14 @@ class Dataset:
 
     def batch(self, batch_size: int, drop_remainder: bool = False) -> Dataset:
         return _Batch(self, int(batch_size), drop_remainder)
+
+    def padded_batch(self, batch_size: int, padded_shapes: Any = None,
+                     padding_values: Any = None, drop_remainder: bool = False) -> Dataset:
+        """`batch`, each component padded (with `padding_values`, default 0) to
+        `padded_shapes`; a dim of -1 or None pads to the longest in the batch."""
+        if padded_shapes is None:
+            padded_shapes = _tree_map(lambda s: [None] * len(s.shape), self.element_spec)
+        return _Batch(self, int(batch_size), drop_remainder, padded_shapes, padding_values)
 
     def shuffle(self, buffer_size: int, seed: int | None = None,
                 reshuffle_each_iteration: bool = True) -> Dataset:
@@ -198,6 +214,33 @@ class _Range(Dataset):
         return (np.int64(n) for n in self._numbers)
 
 
+class _Generated(Dataset):
+    def __init__(self, generator: Callable[..., Any], output_types: Any, output_shapes: Any,
+                 args: tuple[Any, ...]) -> None:
+        if output_shapes is None:
+            raise ValueError("Dataset.from_generator needs output_shapes in minitf (the rank "
+                             "of each component; None for unknown sizes, e.g. ([None], [])).")
+        types, self._tree = jax.tree_util.tree_flatten(output_types)
+        shapes = self._tree.flatten_up_to(output_shapes)
+        self._specs = [TensorSpec(t, TensorShape(tuple(s))) for t, s in
+                       zip(types, shapes, strict=True)]
+        self.element_spec = jax.tree_util.tree_unflatten(self._tree, self._specs)
+        self._generator, self._args = generator, args
+
+    def iterate(self, values: Values) -> PyIterator[Any]:
+        for element in self._generator(*self._args):
+            parts = self._tree.flatten_up_to(element)
+            arrays = []
+            for part, spec in zip(parts, self._specs, strict=True):
+                array = np.asarray(part, dtype=spec.dtype.as_numpy_dtype)
+                if not spec.shape.is_compatible_with(array.shape):
+                    raise ValueError(f"`generator` yielded an element of shape "
+                                     f"{array.shape} where an element of shape "
+                                     f"{spec.shape} was expected.")
+                arrays.append(array)
+            yield jax.tree_util.tree_unflatten(self._tree, arrays)
+
+
 class _Derived(Dataset):
     """A transformation of one input dataset (its sources are the input's)."""
 
@@ -210,14 +253,51 @@ class _Derived(Dataset):
 
 
 class _Batch(_Derived):
-    def __init__(self, source: Dataset, size: int, drop_remainder: bool) -> None:
+    def __init__(self, source: Dataset, size: int, drop_remainder: bool,
+                 padded_shapes: Any = None, padding_values: Any = None) -> None:
         super().__init__(source)
         if size <= 0:
             raise ValueError("Batch size must be greater than zero.")
         self._size, self._drop = size, drop_remainder
-        self.element_spec = _tree_map(
-            lambda s: TensorSpec(s.dtype, (size if drop_remainder else None, *tuple(s.shape))),
-            source.element_spec)
+        batch_dim = size if drop_remainder else None
+        self._targets = self._padding = None
+        if padded_shapes is None:
+            self.element_spec = _tree_map(
+                lambda s: TensorSpec(s.dtype, (batch_dim, *tuple(s.shape))),
+                source.element_spec)
+            return
+        specs, tree = jax.tree_util.tree_flatten(source.element_spec)
+        targets = [[None if d is None or int(d) < 0 else int(d) for d in shape]
+                   for shape in tree.flatten_up_to(padded_shapes)]
+        for spec, target in zip(specs, targets, strict=True):
+            if len(target) != len(spec.shape):
+                raise ValueError(f"The padded shape {target} is not compatible with the "
+                                 f"shape {spec.shape} of the corresponding input component.")
+        self._targets = targets
+        self._padding = ([0] * len(specs) if padding_values is None
+                         else tree.flatten_up_to(padding_values))
+        self.element_spec = jax.tree_util.tree_unflatten(tree, [
+            TensorSpec(spec.dtype, (batch_dim, *target))
+            for spec, target in zip(specs, targets, strict=True)])
+
+    def _stack(self, chunk: list[Any]) -> Any:
+        if self._targets is None:
+            return jax.tree_util.tree_map(lambda *xs: np.stack(xs), *chunk)
+        tree = jax.tree_util.tree_structure(chunk[0])
+        columns = zip(*(jax.tree_util.tree_leaves(e) for e in chunk), strict=True)
+        stacked = []
+        for parts, target, fill in zip(columns, self._targets, self._padding, strict=True):
+            longest = np.max([np.shape(p) for p in parts], axis=0) if target else ()
+            shape = [t if t is not None else int(m) for t, m in zip(target, longest,
+                                                                    strict=True)]
+            out = np.full((len(parts), *shape), fill, dtype=np.asarray(parts[0]).dtype)
+            for i, part in enumerate(parts):
+                if any(n > t for n, t in zip(np.shape(part), shape, strict=True)):
+                    raise ValueError(f"Attempted to pad to a smaller size than the input "
+                                     f"element: {list(np.shape(part))} into {shape}.")
+                out[(i, *(slice(0, n) for n in np.shape(part)))] = part
+            stacked.append(out)
+        return jax.tree_util.tree_unflatten(tree, stacked)
 
     def iterate(self, values: Values) -> PyIterator[Any]:
         elements = self._input.iterate(values)
@@ -225,7 +305,7 @@ class _Batch(_Derived):
             chunk = list(itertools.islice(elements, self._size))
             if not chunk or (self._drop and len(chunk) < self._size):
                 return
-            yield jax.tree_util.tree_map(lambda *xs: np.stack(xs), *chunk)
+            yield self._stack(chunk)
 
 
 class _Shuffle(_Derived):

@@ -125,3 +125,35 @@ def test_shuffle_permutes_each_epoch_and_a_seed_repeats_it():
     a, b = epochs(3), epochs(3)
     assert a == b and sorted(a[:10]) == sorted(a[10:]) == list(range(10))
     assert a[:10] != a[10:] and a[:10] != list(range(10))
+
+
+def padded_and_generated(tf):
+    """`padded_batch` (to the longest, and to fixed sizes with a padding value) and
+    `from_generator` with `args` and `output_shapes`."""
+    def sequences(n):
+        for i in range(n):
+            yield np.arange(i + 1, dtype=np.int32), np.float32(i)
+
+    gen = tf.data.Dataset.from_generator(sequences, (tf.int32, tf.float32),
+                                         ([None], []), args=(5,))
+    longest = gen.padded_batch(2, padded_shapes=([None], []))
+    fixed = gen.padded_batch(3, padded_shapes=([6], []), padding_values=(-1, 0.0),
+                             drop_remainder=True)
+    out = [str(s) for s in (*longest.output_shapes, *fixed.output_shapes)]
+    fetches = [d.make_one_shot_iterator().get_next() for d in (longest, fixed)]
+    with tf.Session() as sess:
+        for nxt in fetches:
+            try:
+                while True:
+                    out.append(sess.run(nxt))
+            except tf.errors.OutOfRangeError:
+                out.append("end")
+    return out
+
+
+def test_padded_batch_and_from_generator_match_tf():
+    with tf1.Graph().as_default():
+        want = padded_and_generated(tf1)
+    with minitf.Graph().as_default():
+        got = padded_and_generated(minitf)
+    _assert_same(got, want)
