@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import jax
@@ -106,15 +106,19 @@ def build_op(graph: Graph, name: str, op_type: str, impl: Callable[..., Any],
         call_args, call_kwargs = jax.tree_util.tree_unflatten(treedef, full)
         return impl(*call_args, **call_kwargs)
 
-    out_tree, out_avals, out_values = _infer(compute, inputs, kind, shape_only)
+    const_shapes = [tuple(np.shape(c)) for c in consts
+                    if isinstance(c, (np.ndarray, jax.Array)) and np.ndim(c) > 0]
+    out_tree, out_avals, out_values = _infer(compute, inputs, kind, shape_only, const_shapes)
     op = make_operation(graph, name, op_type, inputs, compute, out_avals, kind=kind,
                         probe_values=out_values)
     return jax.tree_util.tree_unflatten(out_tree, op.outputs)
 
 
-def _infer(compute: Callable[..., Any], inputs: list[Tensor], kind: str, shape_only: bool
+def _infer(compute: Callable[..., Any], inputs: list[Tensor], kind: str, shape_only: bool,
+           const_shapes: Sequence[tuple[int, ...]] = ()
            ) -> tuple[Any, list[tuple[Aval, Aval]], list[tuple[Any, Any] | None]]:
-    """Output structure, (probe A, probe B) avals and small probe values of an op."""
+    """Output structure, (probe A, probe B) avals and small probe values of an op
+    (`const_shapes`: the shapes of its constant array arguments)."""
     per_probe: list[list[Any]] = []
     out_tree = None
     same_inputs = all(t.probe_aval(0) == t.probe_aval(1) and t.probe_value(0) is None
@@ -133,7 +137,8 @@ def _infer(compute: Callable[..., Any], inputs: list[Tensor], kind: str, shape_o
                 # TF merges an unknown dim with a known one (concat, broadcasting): retry
                 # with unknown dims set to the known sizes other inputs have there.
                 try:
-                    out = _probe(compute, inputs, i, kind, shape_only, _unified(inputs, i))
+                    out = _probe(compute, inputs, i, kind, shape_only,
+                                 _unified(inputs, i, const_shapes))
                 except Exception:
                     out = None
                 if out is not None:
@@ -167,21 +172,23 @@ def _drop_jax_traceback_note(err: BaseException) -> None:
         err.__notes__ = [n for n in notes if "JAX has removed its internal frames" not in n]
 
 
-def _unified(inputs: list[Tensor], i: int) -> list[Aval]:
-    """Probe `i` avals with each unknown dim set to a known size another input of the
-    same rank has on that axis (TF's merge of an unknown and a known dimension)."""
+def _unified(inputs: list[Tensor], i: int,
+             const_shapes: Sequence[tuple[int, ...]] = ()) -> list[Aval]:
+    """Probe `i` avals with each unknown dim set to a known size another input (or a
+    constant argument) of the same rank has on that axis (TF's merge of an unknown and a
+    known dimension)."""
     known: dict[tuple[int, int], int] = {}
-    for t in inputs:
-        for axis, dim in enumerate(t.shape.as_list()):
+    for dims in [*(t.shape.as_list() for t in inputs), *const_shapes]:
+        for axis, dim in enumerate(dims):
             if dim is not None and dim != 1:
-                known.setdefault((t.ndim, axis), dim)
+                known.setdefault((len(dims), axis), dim)
     avals = []
     for t in inputs:
         aval = t.probe_aval(i)
-        dims = tuple(known.get((t.ndim, axis), size) if dim is None else size
-                     for axis, (dim, size) in enumerate(zip(t.shape.as_list(), aval.shape,
-                                                            strict=True)))
-        avals.append(make_aval(dims, aval.dtype))
+        sizes = tuple(known.get((t.ndim, axis), size) if dim is None else size
+                      for axis, (dim, size) in enumerate(zip(t.shape.as_list(), aval.shape,
+                                                             strict=True)))
+        avals.append(make_aval(sizes, aval.dtype))
     return avals
 
 

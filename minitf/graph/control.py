@@ -30,9 +30,13 @@ def _flatten(inputs: Iterable[Any]) -> list[Any]:
     return out
 
 
-def group(*inputs: Any, name: str | None = None) -> Operation:
-    """An op that runs all of `inputs` (TF's `tf.group`)."""
+def group(*inputs: Any, name: str | None = None) -> Operation | None:
+    """An op that runs all of `inputs` (TF's `tf.group`). Outside a TF1 graph (eagerly,
+    inside `transform`) there is nothing to order, and it is None, as TF's eager group:
+    `transform` already collects assignments as `apply_with_updates`' updates."""
     graph = get_default_graph()
+    if not graph.is_graph_mode:
+        return None
     ops = list(dict.fromkeys(_as_op(item) for item in _flatten(inputs)))
     return make_operation(graph, graph.unique_name(name or "group_deps"), "NoOp", [], None,
                           [], kind="noop", control_inputs=ops)

@@ -73,3 +73,7 @@ from minitf.train.learning_rate_decay import (  # noqa: E402
 
 __all__ += ["cosine_decay", "exponential_decay", "inverse_time_decay", "natural_exp_decay",
             "piecewise_constant", "polynomial_decay"]
+
+from minitf.train.moving_averages import ExponentialMovingAverage  # noqa: E402
+
+__all__ += ["ExponentialMovingAverage"]
