@@ -36,6 +36,16 @@ def test_unknown_dim_merges_with_a_known_one(g):
     assert tf.concat([a, b], 1).shape.as_list() == [4, 16]
 
 
+def test_unknown_dim_merges_with_a_constant_arguments_known_one(g):
+    """NumPy constants are arguments, not graph inputs, and still merge as TF's Const
+    tensors do (shapes recorded from TF: (8, 1), (8, 2), (?, 3))."""
+    x = tf.placeholder(tf.float32, [None, 1])
+    column, row = np.ones((8, 1), np.float32), np.ones((1, 3), np.float32)
+    assert (x - column).shape.as_list() == [8, 1]
+    assert tf.concat([x, column], 1).shape.as_list() == [8, 2]
+    assert (x * row).shape.as_list() == [None, 3]
+
+
 def test_run_feeds_nested_fetches_and_compiles_once(g):
     x = tf.placeholder(tf.float32, [None, 2], name="x")
     v = tf.Variable([1.0, 2.0], name="v")

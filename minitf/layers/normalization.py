@@ -41,11 +41,13 @@ from minitf.core import (
     add_to_collection,
     as_jax_array,
     assign,
+    control_dependencies,
     get_variable,
     initializers,
     name_scope,
 )
 from minitf.layers._scoping import layer_scope
+from minitf.nn.activations import relu as _relu
 from minitf.nn.ops import batch_normalization as _normalize
 from minitf.nn.ops import moments as _moments
 
@@ -108,12 +110,21 @@ def batch_normalization(inputs: Any, axis: int | Sequence[int] = -1, momentum: f
                         moving_variance_initializer: Any = Ones(),
                         beta_regularizer: Any = None, gamma_regularizer: Any = None,
                         training: Any = False, trainable: bool = True, name: str | None = None,
-                        reuse: Any = None, renorm: bool = False, fused: Any = None,
+                        reuse: Any = None, renorm: bool = False, renorm_clipping: Any = None,
+                        renorm_momentum: float = 0.99, fused: Any = None,
                         virtual_batch_size: Any = None, adjustment: Any = None) -> jax.Array:
-    """Normalize over every axis but `axis`, then scale by gamma and shift by beta."""
-    if renorm or virtual_batch_size is not None or adjustment is not None:
-        raise NotImplementedError("batch_normalization: renorm, virtual_batch_size and "
-                                  "adjustment are not supported by minitf.")
+    """Normalize over every axis but `axis`, then scale by gamma and shift by beta
+    (with `renorm`, TF's batch renormalization: see `_renormalized`)."""
+    if virtual_batch_size is not None or adjustment is not None:
+        raise NotImplementedError("batch_normalization: virtual_batch_size and adjustment "
+                                  "are not supported by minitf.")
+    if renorm:
+        renorm_clipping = dict(renorm_clipping or {})
+        keys = ["rmax", "rmin", "dmax"]
+        if set(renorm_clipping) - set(keys):
+            raise ValueError("Received invalid keys for `renorm_clipping` argument: "
+                             f"{renorm_clipping}. Supported values: {keys}.")
+        fused = False  # TF has no fused renorm kernel
     x = as_jax_array(inputs)
     axes = _axes(axis, x.ndim)
     reduction_axes = [i for i in range(x.ndim) if i not in axes]
@@ -135,15 +146,23 @@ def batch_normalization(inputs: Any, axis: int | Sequence[int] = -1, momentum: f
                                    initializer=moving_mean_initializer, trainable=False)
         moving_variance = get_variable("moving_variance", param_shape, dtype=dtype,
                                        initializer=moving_variance_initializer, trainable=False)
+        if renorm:
+            stddev_initializer = _sqrt_of(moving_variance_initializer)
+            moving_stddev, renorm_mean, renorm_stddev = (
+                get_variable(var_name, param_shape, dtype=dtype, initializer=init,
+                             trainable=False)
+                for var_name, init in (("moving_stddev", stddev_initializer),
+                                       ("renorm_mean", moving_mean_initializer),
+                                       ("renorm_stddev", stddev_initializer)))
 
         def shaped(v: Any) -> Any:
             return None if v is None else _ops.reshape(v, broadcast_shape)
 
         xf = cast_to(x, dtype)
 
-        def normalize(mean: Any, variance: Any) -> Any:
-            return cast_to(_normalize(xf, shaped(mean), shaped(variance), shaped(beta),
-                                      shaped(gamma), epsilon), x.dtype)
+        def normalize(mean: Any, variance: Any, offset: Any = beta, scale: Any = gamma) -> Any:
+            return cast_to(_normalize(xf, shaped(mean), shaped(variance), shaped(offset),
+                                      shaped(scale), epsilon), x.dtype)
 
         if isinstance(training, (bool, int)) and not training:
             return normalize(moving_mean.value(), moving_variance.value())
@@ -154,19 +173,94 @@ def batch_normalization(inputs: Any, axis: int | Sequence[int] = -1, momentum: f
         if uses_fused_kernel(x.ndim, axes, fused, x.dtype):
             moving_variance_input = variance * bessel_factor(xf, reduction_axes, dtype)
         old_mean, old_variance = moving_mean.value(), moving_variance.value()
-        if isinstance(training, (bool, int)):
-            outputs = normalize(mean, variance)
-            decay: Any = 1.0 - momentum
+        static = isinstance(training, (bool, int))
+
+        def while_training(rate: float) -> Any:  # a moving average's decay, 0 if not training
+            return rate if static else _ops.cast(training, dtype) * rate
+
+        offset, scale, renorm_updates = beta, gamma, []
+        if renorm:
+            offset, scale, renorm_updates = _renormalized(
+                mean, variance, beta, gamma, renorm_mean, renorm_stddev, renorm_clipping,
+                epsilon, training, while_training(1.0 - renorm_momentum))
+        if static:
+            outputs = normalize(mean, variance, offset, scale)
         else:  # a boolean tensor: batch statistics and updates only where it is true
-            outputs = _ops.where(training, normalize(mean, variance),
+            outputs = _ops.where(training, normalize(mean, variance, offset, scale),
                                  normalize(old_mean, old_variance))
-            decay = _ops.cast(training, dtype) * (1.0 - momentum)
         if not trainable:  # TF1 leaves a frozen layer's updates out of UPDATE_OPS: none run
             return outputs
-        updates = ((moving_mean, old_mean, mean),
-                   (moving_variance, old_variance, moving_variance_input))
-        for var, old, batch_value in updates:
+        decay = while_training(1.0 - momentum)
+        with control_dependencies(renorm_updates):  # (TF runs them with the two below)
             with name_scope("AssignMovingAvg"):
-                new = assign(var, old - (old - batch_value) * decay)
-            add_to_collection(GraphKeys.UPDATE_OPS, new)
+                new_mean = assign(moving_mean, old_mean - (old_mean - mean) * decay)
+            if renorm:  # the moving variance follows a moving stddev (TF's renorm path)
+                old_stddev = moving_stddev.value()
+                batch_stddev = _ops.sqrt(variance + epsilon)
+                with name_scope("AssignMovingAvg"):
+                    stddev = assign(moving_stddev,
+                                    old_stddev - (old_stddev - batch_stddev) * decay)
+                new_value = _relu(stddev * stddev - epsilon)
+                if not static:
+                    new_value = _ops.where(training, new_value, old_variance)
+                with name_scope("AssignNewValue"):
+                    new_variance = assign(moving_variance, new_value)
+            else:
+                with name_scope("AssignMovingAvg"):
+                    new_variance = assign(moving_variance, old_variance - (
+                        old_variance - moving_variance_input) * decay)
+        for update in (new_mean, new_variance):
+            add_to_collection(GraphKeys.UPDATE_OPS, update)
         return outputs
+
+
+class _SqrtOf(initializers.Initializer):
+    """TF's initializer of a moving stddev: the square root of the variance's."""
+
+    def __init__(self, variance_initializer: Any) -> None:
+        self.variance_initializer = variance_initializer
+        self.dtype = getattr(variance_initializer, "dtype", None)
+
+    def _sample(self, key: jax.Array, shape: tuple[int, ...], dtype: np.dtype) -> jax.Array:
+        return jnp.sqrt(self.variance_initializer.sample(key, shape, dtype))
+
+
+def _sqrt_of(initializer: Any) -> Any:
+    if not isinstance(initializer, initializers.Initializer):
+        raise NotImplementedError("batch_normalization(renorm=True) needs a tf initializer "
+                                  "object as moving_variance_initializer.")
+    return _SqrtOf(initializer)
+
+
+def _renormalized(mean: Any, variance: Any, beta: Any, gamma: Any, renorm_mean: Any,
+                  renorm_stddev: Any, clipping: dict[str, Any], epsilon: float,
+                  training: Any, decay: Any) -> tuple[Any, Any, list[Any]]:
+    """TF's batch renormalization: the corrections r = stddev / renorm_stddev and
+    d = (mean - renorm_mean) / renorm_stddev (from the averages the run began with,
+    clipped to `clipping`, no gradient; 1 and 0 when not training) fold into the
+    offset and scale, and the renorm averages move toward the batch's moments.
+    Returns (offset, scale, the renorm averages' assignments)."""
+    stddev = _ops.sqrt(variance + epsilon)
+    old_mean, old_stddev = renorm_mean.value(), renorm_stddev.value()
+    floor = _ops.maximum(old_stddev, float(np.sqrt(epsilon)))
+    r, d = stddev / floor, (mean - old_mean) / floor
+    if clipping.get("rmin") is not None:
+        r = _ops.maximum(r, clipping["rmin"])
+    if clipping.get("rmax") is not None:
+        r = _ops.minimum(r, clipping["rmax"])
+    if clipping.get("dmax") is not None:
+        d = _ops.minimum(_ops.maximum(d, -clipping["dmax"]), clipping["dmax"])
+    if not isinstance(training, (bool, int)):
+        r = _ops.where(training, r, _ops.ones_like(r))
+        d = _ops.where(training, d, _ops.zeros_like(d))
+    r, d = _ops.stop_gradient(r), _ops.stop_gradient(d)
+    scale = r if gamma is None else r * gamma
+    offset = d if gamma is None else d * gamma
+    if beta is not None:
+        offset = offset + beta
+    updates = []
+    for var, old, batch_value in ((renorm_mean, old_mean, mean),
+                                  (renorm_stddev, old_stddev, stddev)):
+        with name_scope("AssignMovingAvg"):
+            updates.append(assign(var, old - (old - batch_value) * decay))
+    return offset, scale, updates

@@ -217,17 +217,21 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
     assignments (in a graph: assign ops; in `transform`: returned by
     `apply_with_updates`), listed in `updates_collections`; with None, TF forces
     them in place, and so does minitf in a graph (the output depends on them).
-    `is_training=False` normalizes with the moving statistics.
+    `is_training=False` normalizes with the moving statistics. `renorm` is the layer's
+    batch renormalization (TF allows it only with the default `updates_collections`).
     """
-    if batch_weights is not None or renorm or adjustment is not None or zero_debias_moving_mean:
-        raise NotImplementedError("batch_norm: batch_weights, renorm, adjustment and "
+    if batch_weights is not None or adjustment is not None or zero_debias_moving_mean:
+        raise NotImplementedError("batch_norm: batch_weights, adjustment and "
                                   "zero_debias_moving_mean are not supported by minitf.")
     if data_format not in ("NHWC", "NCHW"):
         raise ValueError("data_format has to be either NCHW or NHWC.")
     x = as_jax_array(inputs)
     fused = True if fused is None else fused
-    layer_path = not (fused and x.ndim in (2, 4) and
+    layer_path = not (fused and not renorm and x.ndim in (2, 4) and
                       (x.ndim == 2 or updates_collections != GraphKeys.UPDATE_OPS))
+    if renorm and updates_collections != GraphKeys.UPDATE_OPS:
+        raise ValueError("renorm is not supported with batch_weights, updates_collections or "
+                         "zero_debias_moving_mean")
     with _scope(scope, "BatchNorm", reuse, variables_collections, rename=None) as sc:
         if layer_path and updates_collections == GraphKeys.UPDATE_OPS:
             outputs = _layers.batch_normalization(
@@ -241,7 +245,8 @@ def batch_norm(inputs: Any, decay: float = 0.999, center: bool = True, scale: bo
                                                    initializers.Ones()),
                 beta_regularizer=_param(param_regularizers, "beta", None),
                 gamma_regularizer=_param(param_regularizers, "gamma", None),
-                training=is_training, trainable=trainable, name=sc, reuse=reuse, fused=fused)
+                training=is_training, trainable=trainable, name=sc, reuse=reuse, fused=fused,
+                renorm=renorm, renorm_clipping=renorm_clipping, renorm_momentum=renorm_decay)
         else:
             outputs = _slim_batch_norm(x, decay, center, scale, epsilon, param_initializers,
                                        param_regularizers, updates_collections, is_training,
