@@ -59,11 +59,6 @@ def _tf_shape(self: Any) -> TensorShape:
     return found
 
 
-def _get_shape(self: Any) -> TensorShape:
-    """TF1's `tensor.get_shape()`: the static shape as a `TensorShape`."""
-    return _tf_shape(self)
-
-
 _TF_SHAPE = property(_tf_shape, doc="The static shape, as TF1's `TensorShape`.")
 
 
@@ -72,7 +67,7 @@ def install_tf_shape_api() -> None:
     classes: tuple[type, ...] = (ArrayImpl, Tracer)
     for cls in classes:
         setattr(cls, "shape", _TF_SHAPE)  # noqa: B010 - replaces JAX's plain-tuple property
-        setattr(cls, "get_shape", _get_shape)  # noqa: B010 - a method JAX does not declare
+        setattr(cls, "get_shape", _tf_shape)  # noqa: B010 - TF1's method, JAX has none
 
 
 install_tf_shape_api()
