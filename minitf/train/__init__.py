@@ -77,3 +77,32 @@ __all__ += ["cosine_decay", "exponential_decay", "inverse_time_decay", "natural_
 from minitf.train.moving_averages import ExponentialMovingAverage  # noqa: E402
 
 __all__ += ["ExponentialMovingAverage"]
+
+from minitf.train.monitored_session import (  # noqa: E402
+    ChiefSessionCreator,
+    MonitoredSession,
+    MonitoredTrainingSession,
+    Scaffold,
+    SingularMonitoredSession,
+)
+from minitf.train.session_run_hooks import (  # noqa: E402
+    CheckpointSaverHook,
+    FeedFnHook,
+    FinalOpsHook,
+    LoggingTensorHook,
+    NanLossDuringTrainingError,
+    NanTensorHook,
+    SecondOrStepTimer,
+    SessionRunArgs,
+    SessionRunContext,
+    SessionRunHook,
+    SessionRunValues,
+    StepCounterHook,
+    StopAtStepHook,
+)
+
+__all__ += ["CheckpointSaverHook", "ChiefSessionCreator", "FeedFnHook", "FinalOpsHook",
+            "LoggingTensorHook", "MonitoredSession", "MonitoredTrainingSession",
+            "NanLossDuringTrainingError", "NanTensorHook", "Scaffold", "SecondOrStepTimer",
+            "SessionRunArgs", "SessionRunContext", "SessionRunHook", "SessionRunValues",
+            "SingularMonitoredSession", "StepCounterHook", "StopAtStepHook"]
