@@ -95,10 +95,11 @@ def test_monitored_training_session_matches_tf(tmp_path, caplog):
 def test_hooks_report_tfs_errors():
     import pytest
 
-    with pytest.raises(ValueError, match="One of num_steps or last_step must be specified."):
+    with pytest.raises(ValueError, match=re.escape("One of num_steps or last_step must be "
+                                                   "specified.")):
         minitf.train.StopAtStepHook()
     with minitf.Graph().as_default():
         hook = minitf.train.StopAtStepHook(num_steps=2)
-        with pytest.raises(RuntimeError, match="Global step should be created to use "
-                                               "StopAtStepHook."):
+        with pytest.raises(RuntimeError, match=re.escape("Global step should be created to "
+                                                         "use StopAtStepHook.")):
             minitf.train.MonitoredTrainingSession(hooks=[hook])
