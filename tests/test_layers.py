@@ -105,5 +105,6 @@ def test_layer_input_validation():
         tf.transform(lambda x: tf.layers.dense(x, 2)).init(0, jnp.ones(3))
     with pytest.raises(ValueError, match="expected ndim=4"):
         tf.transform(lambda x: tf.layers.conv2d(x, 2, 3)).init(0, jnp.ones((2, 3)))
-    with pytest.raises(NotImplementedError, match="renorm"):
-        tf.transform(lambda x: tf.layers.batch_normalization(x, renorm=True)).init(0, X)
+    with pytest.raises(NotImplementedError, match="virtual_batch_size"):
+        tf.transform(lambda x: tf.layers.batch_normalization(
+            x, virtual_batch_size=2)).init(0, X)
