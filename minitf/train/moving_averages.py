@@ -40,7 +40,10 @@ __all__ = ["ExponentialMovingAverage"]
 
 
 class ExponentialMovingAverage:
-    """Moving averages of variables, kept in shadow variables (TF1's API and names)."""
+    """Moving averages of variables, kept in shadow variables (TF1's API and names).
+
+    `apply` takes variables only (TF also averages plain tensors, which is what its
+    `zero_debias` is for: accepted here, and without effect on variables, as in TF)."""
 
     def __init__(self, decay: float, num_updates: Any = None, zero_debias: bool = False,
                  name: str = "ExponentialMovingAverage") -> None:
