@@ -99,10 +99,27 @@ from minitf.train.session_run_hooks import (  # noqa: E402
     SessionRunValues,
     StepCounterHook,
     StopAtStepHook,
+    SummarySaverHook,
 )
 
-__all__ += ["CheckpointSaverHook", "ChiefSessionCreator", "FeedFnHook", "FinalOpsHook",
-            "LoggingTensorHook", "MonitoredSession", "MonitoredTrainingSession",
-            "NanLossDuringTrainingError", "NanTensorHook", "Scaffold", "SecondOrStepTimer",
-            "SessionRunArgs", "SessionRunContext", "SessionRunHook", "SessionRunValues",
-            "SingularMonitoredSession", "StepCounterHook", "StopAtStepHook"]
+__all__ += [
+    "CheckpointSaverHook",
+    "ChiefSessionCreator",
+    "FeedFnHook",
+    "FinalOpsHook",
+    "LoggingTensorHook",
+    "MonitoredSession",
+    "MonitoredTrainingSession",
+    "NanLossDuringTrainingError",
+    "NanTensorHook",
+    "Scaffold",
+    "SecondOrStepTimer",
+    "SessionRunArgs",
+    "SessionRunContext",
+    "SessionRunHook",
+    "SessionRunValues",
+    "SingularMonitoredSession",
+    "StepCounterHook",
+    "StopAtStepHook",
+    "SummarySaverHook",
+]

@@ -12,7 +12,8 @@ runs unchanged:
             sess.run(train_op)
 
 What is not done: distributed masters and workers (one process: `is_chief`), the
-graph.pbtxt/events a chief writes, and recovery from aborted sessions.
+graph.pbtxt, graph event and step-rate summaries a chief writes, and recovery from
+aborted sessions.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from minitf.checkpoint import latest_checkpoint
-from minitf.core.frame import get_default_graph
+from minitf.core.frame import GraphKeys, get_default_graph
 from minitf.graph.control import global_variables_initializer, local_variables_initializer
 from minitf.graph.errors import OutOfRangeError
 from minitf.graph.saver import Saver
@@ -33,6 +34,7 @@ from minitf.train.session_run_hooks import (
     SessionRunHook,
     SessionRunValues,
     StepCounterHook,
+    SummarySaverHook,
 )
 
 __all__ = ["ChiefSessionCreator", "MonitoredSession", "MonitoredTrainingSession", "Scaffold",
@@ -60,6 +62,11 @@ class Scaffold:
             self.local_init_op = local_variables_initializer()
         if self.saver is None:
             self.saver = Saver()
+        if self.summary_op is None and get_default_graph().get_collection(
+                GraphKeys.SUMMARIES):
+            from minitf.summary import merge_all  # optional dependency: only with summaries
+
+            self.summary_op = merge_all()
         return self
 
 
@@ -202,26 +209,39 @@ def MonitoredTrainingSession(
         max_wait_secs: float = 7200, save_checkpoint_steps: Any = USE_DEFAULT,
         summary_dir: str | None = None) -> MonitoredSession:
     """TF1's training session: restores or initializes, and with a `checkpoint_dir` saves
-    checkpoints (every 600 s by default, or `save_checkpoint_steps`) and logs the step
-    rate. Summaries are not written by it (use `tf.summary.FileWriter`)."""
+    checkpoints (every 600 s by default, or `save_checkpoint_steps`), writes the graph's
+    summaries (`merge_all`, every 100 steps by default) to `summary_dir` (default
+    `checkpoint_dir`) and logs the step rate."""
     if save_checkpoint_secs is USE_DEFAULT and save_checkpoint_steps is USE_DEFAULT:
         save_checkpoint_secs, save_checkpoint_steps = 600, None
     elif save_checkpoint_secs is USE_DEFAULT:
         save_checkpoint_secs = None
     elif save_checkpoint_steps is USE_DEFAULT:
         save_checkpoint_steps = None
+    if save_summaries_steps is USE_DEFAULT and save_summaries_secs is USE_DEFAULT:
+        save_summaries_steps, save_summaries_secs = 100, None
+    elif save_summaries_steps is USE_DEFAULT:
+        save_summaries_steps = None
+    elif save_summaries_secs is USE_DEFAULT:
+        save_summaries_secs = None
+    summary_dir = summary_dir or checkpoint_dir
     scaffold = scaffold or Scaffold()
     all_hooks: list[SessionRunHook] = []  # the chief's hooks first, then the caller's (TF)
     if is_chief:
         all_hooks += list(chief_only_hooks or [])
-        if checkpoint_dir:
+        if summary_dir:
             if log_step_count_steps and log_step_count_steps > 0:
                 all_hooks.append(StepCounterHook(every_n_steps=log_step_count_steps))
-            if (save_checkpoint_secs and save_checkpoint_secs > 0) or (
-                    save_checkpoint_steps and save_checkpoint_steps > 0):
-                all_hooks.append(CheckpointSaverHook(
-                    checkpoint_dir, save_secs=save_checkpoint_secs,
-                    save_steps=save_checkpoint_steps, scaffold=scaffold))
+            if (save_summaries_steps and save_summaries_steps > 0) or (
+                    save_summaries_secs and save_summaries_secs > 0):
+                all_hooks.append(SummarySaverHook(
+                    save_steps=save_summaries_steps, save_secs=save_summaries_secs,
+                    output_dir=summary_dir, scaffold=scaffold))
+        if checkpoint_dir and ((save_checkpoint_secs and save_checkpoint_secs > 0) or (
+                save_checkpoint_steps and save_checkpoint_steps > 0)):
+            all_hooks.append(CheckpointSaverHook(
+                checkpoint_dir, save_secs=save_checkpoint_secs,
+                save_steps=save_checkpoint_steps, scaffold=scaffold))
     all_hooks += list(hooks or [])
     return MonitoredSession(ChiefSessionCreator(scaffold, master, config, checkpoint_dir),
                             all_hooks, stop_grace_period_secs)

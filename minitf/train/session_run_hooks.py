@@ -23,7 +23,7 @@ __all__ = [
     "CheckpointSaverHook", "FeedFnHook", "FinalOpsHook", "LoggingTensorHook",
     "NanLossDuringTrainingError", "NanTensorHook", "SecondOrStepTimer", "SessionRunArgs",
     "SessionRunContext", "SessionRunHook", "SessionRunValues", "StepCounterHook",
-    "StopAtStepHook",
+    "StopAtStepHook", "SummarySaverHook",
 ]
 
 
@@ -296,6 +296,57 @@ class CheckpointSaverHook(SessionRunHook):
         saver.save(session, self._path, global_step=step)
         for listener in self._listeners:
             listener.after_save(session, step)
+
+
+class SummarySaverHook(SessionRunHook):
+    """Writes the summary ops' values (the scaffold's: `tf.summary.merge_all()`) every N
+    steps or seconds to an event file in `output_dir`, tagged with the global step."""
+
+    def __init__(self, save_steps: int | None = None, save_secs: float | None = None,
+                 output_dir: str | None = None, summary_writer: Any = None,
+                 scaffold: Any = None, summary_op: Any = None) -> None:
+        if (scaffold is None) == (summary_op is None):
+            raise ValueError("Exactly one of scaffold or summary_op must be provided.")
+        self._timer = SecondOrStepTimer(save_secs, save_steps)
+        self._output_dir, self._writer = output_dir, summary_writer
+        self._scaffold, self._summary_op = scaffold, summary_op
+
+    def begin(self) -> None:
+        self._step = _global_step_tensor("SummarySaverHook")
+        self._next_step: int | None = None
+
+    def _summaries(self) -> list[Any]:
+        op = self._summary_op if self._summary_op is not None else self._scaffold.summary_op
+        return [] if op is None else list(op) if isinstance(op, (list, tuple)) else [op]
+
+    def before_run(self, run_context: SessionRunContext) -> SessionRunArgs:
+        self._request = self._next_step is None or \
+            self._timer.should_trigger_for_step(self._next_step)
+        fetches: dict[str, Any] = {"global_step": self._step}
+        if self._request and self._summaries():
+            fetches["summary"] = self._summaries()
+        return SessionRunArgs(fetches)
+
+    def after_run(self, run_context: SessionRunContext, run_values: SessionRunValues) -> None:
+        step = int(run_values.results["global_step"]) + 1
+        if self._next_step is None or self._request:
+            step = int(run_context.session.run(self._step))
+        if self._request:
+            self._timer.update_last_triggered_step(step)
+            for summary in run_values.results.get("summary", ()):
+                self._file_writer().add_summary(summary, step)
+        self._next_step = step + 1
+
+    def end(self, session: Any) -> None:
+        if self._writer is not None:
+            self._writer.flush()
+
+    def _file_writer(self) -> Any:
+        if self._writer is None:
+            from minitf.summary import FileWriter  # optional dependency: only with summaries
+
+            self._writer = FileWriter(self._output_dir)
+        return self._writer
 
 
 class FinalOpsHook(SessionRunHook):

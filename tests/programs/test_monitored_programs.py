@@ -103,3 +103,34 @@ def test_hooks_report_tfs_errors():
         with pytest.raises(RuntimeError, match=re.escape("Global step should be created to "
                                                          "use StopAtStepHook.")):
             minitf.train.MonitoredTrainingSession(hooks=[hook])
+
+
+def summarized_program(tf, directory):
+    with tf.Graph().as_default():
+        w, step, loss, train = _model(tf, repeat=True)
+        tf.summary.scalar("loss", loss)
+        hooks = [tf.train.StopAtStepHook(last_step=7)]
+        with tf.train.MonitoredTrainingSession(checkpoint_dir=directory, hooks=hooks,
+                                               save_summaries_steps=2) as sess:
+            while not sess.should_stop():
+                sess.run(train)
+    return []
+
+
+def test_monitored_training_session_writes_summaries_like_tf(tmp_path):
+    """The graph's summaries land in `checkpoint_dir` every N steps, at TF's steps and
+    with TF's values (read back by TensorBoard's reader)."""
+    from tensorboard.backend.event_processing import event_accumulator
+
+    def loss_events(directory):
+        acc = event_accumulator.EventAccumulator(str(directory))
+        acc.Reload()
+        return [(e.step, e.value) for e in acc.Scalars("loss")]
+
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "minitf").mkdir()
+    run_tf(lambda tf, start: summarized_program(tf, str(tmp_path / "tf")))
+    run_minitf(lambda tf, start: summarized_program(tf, str(tmp_path / "minitf")), {})
+    want, got = loss_events(tmp_path / "tf"), loss_events(tmp_path / "minitf")
+    assert [s for s, _ in got] == [s for s, _ in want] and len(want) >= 3
+    np.testing.assert_allclose([v for _, v in got], [v for _, v in want], rtol=1e-5)
