@@ -107,7 +107,7 @@ def test_hooks_report_tfs_errors():
 
 def summarized_program(tf, directory):
     with tf.Graph().as_default():
-        w, step, loss, train = _model(tf, repeat=True)
+        _, _, loss, train = _model(tf, repeat=True)
         tf.summary.scalar("loss", loss)
         hooks = [tf.train.StopAtStepHook(last_step=7)]
         with tf.train.MonitoredTrainingSession(checkpoint_dir=directory, hooks=hooks,
