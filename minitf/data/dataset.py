@@ -173,36 +173,41 @@ class Dataset:
         return self.iterate({})
 
 
-class _Slices(Dataset):
+class _Tensors(Dataset):
+    """A source made of `tensors`: graph tensors (read when the iterator starts) or arrays."""
+
     def __init__(self, tensors: Any) -> None:
         self._components = _tree_map(_component, tensors)
-        leaves = _leaves(self._components)
-        if any(len(_spec_of(c).shape) == 0 for c in leaves):
-            raise ValueError("Unbatching a tensor is only supported for rank >= 1")
-        self.element_spec = _tree_map(
-            lambda c: TensorSpec(c.dtype, _spec_of(c).shape[1:]),
-            self._components)
+        self.element_spec = _tree_map(_spec_of, self._components)
 
     def sources(self) -> list[Tensor]:
         return [c for c in _leaves(self._components) if isinstance(c, Tensor)]
 
+    def _arrays(self, values: Values) -> Any:
+        return _tree_map(lambda c: _resolve(c, values), self._components)
+
+
+class _Whole(_Tensors):
     def iterate(self, values: Values) -> PyIterator[Any]:
-        arrays = _tree_map(lambda c: _resolve(c, values), self._components)
+        yield self._arrays(values)
+
+
+class _Slices(_Tensors):
+    def __init__(self, tensors: Any) -> None:
+        super().__init__(tensors)
+        if any(len(spec.shape) == 0 for spec in _leaves(self.element_spec)):
+            raise ValueError("Unbatching a tensor is only supported for rank >= 1")
+        self.element_spec = _tree_map(lambda s: TensorSpec(s.dtype, s.shape[1:]),
+                                      self.element_spec)
+
+    def iterate(self, values: Values) -> PyIterator[Any]:
+        arrays = self._arrays(values)
         lengths = {len(a) for a in _leaves(arrays)}
         if len(lengths) > 1:
             raise ValueError("Dimensions of the components to slice must agree: "
                              f"got first dimensions {sorted(lengths)}.")
         for i in range(lengths.pop()):
             yield _tree_map(lambda a, i=i: a[i], arrays)
-
-
-class _Whole(_Slices):
-    def __init__(self, tensors: Any) -> None:
-        self._components = _tree_map(_component, tensors)
-        self.element_spec = _tree_map(_spec_of, self._components)
-
-    def iterate(self, values: Values) -> PyIterator[Any]:
-        yield _tree_map(lambda c: _resolve(c, values), self._components)
 
 
 class _Range(Dataset):

@@ -37,19 +37,8 @@ class TensorSpec:
         self.dtype = tf_dtype(dtype)
         self.shape = shape if isinstance(shape, TensorShape) else TensorShape(tuple(shape))
 
-    def __eq__(self, other: Any) -> bool:
-        return isinstance(other, TensorSpec) and (self.dtype, tuple(self.shape)) == (
-            other.dtype, tuple(other.shape))
-
-    def __hash__(self) -> int:
-        return hash((self.dtype, tuple(self.shape)))
-
     def __repr__(self) -> str:
         return f"TensorSpec(shape={self.shape}, dtype={self.dtype!r})"
-
-
-def _specs(element_spec: Any) -> tuple[list[TensorSpec], Any]:
-    return jax.tree_util.tree_flatten(element_spec)
 
 
 class Iterator:
@@ -57,13 +46,12 @@ class Iterator:
     `dataset.make_initializable_iterator()` or `Iterator.from_structure(...)`."""
 
     def __init__(self, element_spec: Any, dataset: Any, one_shot: bool) -> None:
-        self._spec_leaves, self._tree = _specs(element_spec)
+        self._spec_leaves, self._tree = jax.tree_util.tree_flatten(element_spec)
         self._dataset = dataset
         self._one_shot = one_shot
         self._state: weakref.WeakKeyDictionary[Any, PyIterator[Any]] = \
             weakref.WeakKeyDictionary()
         self._initializer: Operation | None = None
-        self._graph = get_default_graph()
 
     @classmethod
     def one_shot(cls, dataset: Any) -> Iterator:

@@ -55,6 +55,8 @@ class Plan:
         self.initializes = {name for op in self.ops if op.kind == "assign"
                             and not op.attrs.get("reads_refs", True) for name in op.writes}
         self.placeholders = [op for op in self.ops if op.kind == "placeholder"]
+        # Placeholders a source feeds (a dataset iterator's get_next), not the caller.
+        self.sourced = [op for op in self.placeholders if "source" in op.attrs]
         self.sampled = [op.attrs["sampled"] for op in self.ops
                         if op.kind == "assign" and op.attrs.get("sampled")]
 

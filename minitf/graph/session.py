@@ -190,11 +190,11 @@ class Session:
                        if isinstance(e, (Tensor, Operation))]
             # (graph elements live as long as their graph: their ids are stable keys)
             plan = self._plans[plan_key] = Plan(targets, set(feed_tensors))
-        for op in plan.placeholders:  # a dataset iterator's get_next: its next element
-            source = op.attrs.get("source")
-            if source is not None and op.outputs[0] not in feeds:
-                feeds.update(zip(op.outputs, source.next_values(self, op), strict=True))
-        feed_tensors = list(feeds)
+        pulled = [op for op in plan.sourced if op.outputs[0] not in feeds]
+        for op in pulled:  # a dataset iterator's get_next: its next element
+            feeds.update(zip(op.outputs, op.attrs["source"].next_values(self, op), strict=True))
+        if pulled:
+            feed_tensors = list(feeds)
         for op in plan.placeholders:
             if op.outputs[0] not in feeds:
                 tensor = op.outputs[0]

@@ -74,6 +74,11 @@ def _map_sizes(fn: Callable[[list[int]], Any], sizes: Any) -> Any:
                                   is_leaf=lambda s: isinstance(s, (int, TensorShape)))
 
 
+def _parts(noise: Any, state: tuple[Any, ...]) -> Any:
+    """The noise of each part of `state` (all None without variational noise)."""
+    return (None,) * len(state) if noise is None else noise
+
+
 class DropoutWrapper(_Wrapper):
     """Dropout on the cell's inputs, outputs and (filtered) new state, with keep probabilities."""
 
@@ -133,15 +138,14 @@ class DropoutWrapper(_Wrapper):
                 return substate
             if isinstance(substate, LSTMStateTuple):
                 return LSTMStateTuple(*(
-                    self._dropout(s, self._state_keep_prob, None if noise is None else n)
-                    if k else s
-                    for s, k, n in zip(substate, keep, noise or substate, strict=False)))
+                    self._dropout(s, self._state_keep_prob, n) if k else s
+                    for s, k, n in zip(substate, keep, _parts(noise, substate), strict=False)))
             raise TypeError(f"dropout_state_filter_visitor returned {keep!r}")
 
         noise = self._noise.get("state")
         if isinstance(state, tuple) and not isinstance(state, LSTMStateTuple):
-            return type(state)(visit(s, None if noise is None else n)
-                               for s, n in zip(state, noise or state, strict=True))
+            return type(state)(visit(s, n)
+                               for s, n in zip(state, _parts(noise, state), strict=True))
         return visit(state, noise)
 
     def _wrapped_call(self, inputs: Any, state: Any, scope: Any) -> tuple[Any, Any]:

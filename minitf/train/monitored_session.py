@@ -212,18 +212,10 @@ def MonitoredTrainingSession(
     checkpoints (every 600 s by default, or `save_checkpoint_steps`), writes the graph's
     summaries (`merge_all`, every 100 steps by default) to `summary_dir` (default
     `checkpoint_dir`) and logs the step rate."""
-    if save_checkpoint_secs is USE_DEFAULT and save_checkpoint_steps is USE_DEFAULT:
-        save_checkpoint_secs, save_checkpoint_steps = 600, None
-    elif save_checkpoint_secs is USE_DEFAULT:
-        save_checkpoint_secs = None
-    elif save_checkpoint_steps is USE_DEFAULT:
-        save_checkpoint_steps = None
-    if save_summaries_steps is USE_DEFAULT and save_summaries_secs is USE_DEFAULT:
-        save_summaries_steps, save_summaries_secs = 100, None
-    elif save_summaries_steps is USE_DEFAULT:
-        save_summaries_steps = None
-    elif save_summaries_secs is USE_DEFAULT:
-        save_summaries_secs = None
+    save_checkpoint_secs, save_checkpoint_steps = _every(
+        save_checkpoint_secs, save_checkpoint_steps, default=(600, None))
+    save_summaries_secs, save_summaries_steps = _every(
+        save_summaries_secs, save_summaries_steps, default=(None, 100))
     summary_dir = summary_dir or checkpoint_dir
     scaffold = scaffold or Scaffold()
     all_hooks: list[SessionRunHook] = []  # the chief's hooks first, then the caller's (TF)
@@ -232,16 +224,26 @@ def MonitoredTrainingSession(
         if summary_dir:
             if log_step_count_steps and log_step_count_steps > 0:
                 all_hooks.append(StepCounterHook(every_n_steps=log_step_count_steps))
-            if (save_summaries_steps and save_summaries_steps > 0) or (
-                    save_summaries_secs and save_summaries_secs > 0):
+            if _positive(save_summaries_secs, save_summaries_steps):
                 all_hooks.append(SummarySaverHook(
                     save_steps=save_summaries_steps, save_secs=save_summaries_secs,
                     output_dir=summary_dir, scaffold=scaffold))
-        if checkpoint_dir and ((save_checkpoint_secs and save_checkpoint_secs > 0) or (
-                save_checkpoint_steps and save_checkpoint_steps > 0)):
+        if checkpoint_dir and _positive(save_checkpoint_secs, save_checkpoint_steps):
             all_hooks.append(CheckpointSaverHook(
                 checkpoint_dir, save_secs=save_checkpoint_secs,
                 save_steps=save_checkpoint_steps, scaffold=scaffold))
     all_hooks += list(hooks or [])
     return MonitoredSession(ChiefSessionCreator(scaffold, master, config, checkpoint_dir),
                             all_hooks, stop_grace_period_secs)
+
+
+def _every(secs: Any, steps: Any, default: tuple[Any, Any]) -> tuple[Any, Any]:
+    """(seconds, steps) of a periodic hook: TF's default when neither was given; an
+    argument left at its default is None when the other was given."""
+    if secs is USE_DEFAULT and steps is USE_DEFAULT:
+        return default
+    return (None if secs is USE_DEFAULT else secs, None if steps is USE_DEFAULT else steps)
+
+
+def _positive(secs: Any, steps: Any) -> bool:
+    return bool((secs and secs > 0) or (steps and steps > 0))
